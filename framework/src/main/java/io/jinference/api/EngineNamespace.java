@@ -1,0 +1,49 @@
+package io.jinference.api;
+
+/**
+ * The {@code io.jinference.engine} capability namespace: how an engine bundle declares, in its manifest, what it
+ * can run. The registry reads these attributes without starting the bundle and matches them with OSGi filters.
+ * See {@code docs/engine-capabilities.md} for a complete header.
+ */
+public final class EngineNamespace {
+    /** The capability namespace. */
+    public static final String NAMESPACE = "io.jinference.engine";
+
+    /** Engine name as users spell it ({@code llama.cpp}, {@code vLLM}); String, required. */
+    public static final String ENGINE = "engine";
+    /** Engine version; {@code Version}, required. */
+    public static final String VERSION = "version";
+    /** Model formats; {@code List<String>}, required. */
+    public static final String FORMATS = "formats";
+    /**
+     * Prefix of the per-format quantization lists, e.g. {@code quantizations.gptq:List<String>="Int3,Int4,Int8"}.
+     * A format without such an attribute accepts any quantization.
+     */
+    public static final String QUANTIZATIONS_PREFIX = "quantizations.";
+    /** Operating systems: linux, macos, windows; {@code List<String>}, required. */
+    public static final String OS = "os";
+    /** CPU architectures: x86_64, aarch64; {@code List<String>}, required. */
+    public static final String ARCH = "arch";
+    /** Device kinds the engine runs on: cpu, cuda, rocm, mps; {@code List<String>}, required. */
+    public static final String DEVICES = "devices";
+    /** Abilities: generate, chat, embed, vision, …; {@code List<String>}, required. */
+    public static final String ABILITIES = "abilities";
+    /** Supported model family names; {@code List<String>}. Absent together with the next two: any model. */
+    public static final String FAMILIES = "families";
+    /** Supported HF architecture classes; {@code List<String>}. */
+    public static final String ARCHITECTURES = "architectures";
+    /**
+     * A bundle resource listing more supported models, one per line: a family name, or an HF architecture
+     * (a name ending in {@code ForCausalLM}, {@code LMHeadModel}, {@code ForConditionalGeneration}, …). Lines
+     * starting with {@code #} are comments.
+     */
+    public static final String MODELS_RESOURCE = "models.resource";
+    /** Tie-breaker when the selection policy does not order two engines: higher wins; {@code Long}. */
+    public static final String PRIORITY = "priority";
+
+    /** Service property carrying the engine name on every {@link InferenceEngine} service. */
+    public static final String SERVICE_ENGINE = "engine";
+
+    private EngineNamespace() {
+    }
+}
