@@ -1,6 +1,8 @@
 package io.jinference.api;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** What the host lends an engine for one load. Grows by default methods, so engines never implement it. */
@@ -14,4 +16,13 @@ public interface EngineContext {
 
     /** The host the model runs on. */
     HostProfile host();
+
+    /**
+     * Renders a Jinja chat template (from a GGUF, a {@code tokenizer_config.json} or the catalog) with the host's
+     * Jinja engine, so that engines need no template library of their own.
+     *
+     * @param variables extra template variables: {@code bos_token}, {@code eos_token}, {@code add_generation_prompt}, …
+     * @throws EngineException {@link EngineException.Kind#INVALID_REQUEST} when the template fails to render
+     */
+    String renderChatTemplate(String template, List<ChatMessage> messages, Map<String, Object> variables);
 }
