@@ -11,7 +11,12 @@ from xinference_client import RESTfulClient
 
 # How the tests name SmolLM2 to Jinference: the catalog family, its GGUF format and the quantization of the file.
 SMOLLM2 = {"model_name": "smollm2-instruct", "model_format": "ggufv2", "quantization": "q4_1"}
-CAPITAL_OF_FRANCE = [{"role": "user", "content": "What is the capital of France?"}]
+# With a plain system message SmolLM2 answers "The capital of France is Paris." (llama.cpp's own server too); without
+# one, its GGUF template adds a long default system prompt under which the 135M model wanders off.
+CAPITAL_OF_FRANCE = [
+    {"role": "system", "content": "You are a helpful assistant."},
+    {"role": "user", "content": "What is the capital of France?"},
+]
 # Greedy decoding keeps the answers reproducible; 32 tokens are plenty for "The capital of France is Paris."
 GREEDY = {"temperature": 0, "max_tokens": 32}
 

@@ -25,7 +25,7 @@ final class Report {
         out.printf("| metric | %s | %s | %s / %s |%n", baseline.label(), candidate.label(), candidate.label(),
                 baseline.label());
         out.println("|---|---:|---:|---:|");
-        row(out, "prefill tokens/s (" + median(baselineRounds, RoundFigures::prefillPromptTokens)
+        row(out, "prefill tokens/s (" + Math.round(median(baselineRounds, RoundFigures::prefillPromptTokens))
                         + "-token prompt, max_tokens 1)", baselineRounds, candidateRounds,
                 RoundFigures::prefillTokensPerSecond);
         row(out, "time to first token, ms (short prompt; lower is better)", baselineRounds, candidateRounds,
