@@ -25,7 +25,7 @@ record BenchOptions(
 
     static final String USAGE = """
             usage: LlamaCppBench --model FILE.gguf --jinf PATH/bin/jinf --python VENV/bin/python \
-            --native-server bench/xllamacpp_server.py [--threads 2] [--ctx 4096] [--parallel 8] \
+            --native-server bench/xllamacpp_server.py [--threads 1] [--ctx 4096] [--parallel 8] \
             [--decode-tokens 128] [--prefill-words 250] [--streams 8] [--runs 3] [--work DIR]""";
 
     BenchOptions {
@@ -53,7 +53,7 @@ record BenchOptions(
         }
         BenchOptions options = new BenchOptions(
                 path(given, "model"), path(given, "jinf"), path(given, "python"), path(given, "native-server"),
-                number(given, "threads", 2), number(given, "ctx", 4096), number(given, "parallel", 8),
+                number(given, "threads", 1), number(given, "ctx", 4096), number(given, "parallel", 8),
                 number(given, "decode-tokens", 128), number(given, "prefill-words", 250),
                 number(given, "streams", 8), number(given, "runs", 3),
                 Path.of(given.getOrDefault("work", System.getProperty("java.io.tmpdir"))));
