@@ -24,11 +24,17 @@ final class ErrorMapper {
     static void register(RoutesConfig routes) {
         routes.exception(Exception.class, (e, ctx) -> answer(ctx, e));
         routes.error(404, "*", ctx -> {
-            if (ctx.result() == null) {
+            // Javalin answers an unknown route with plain text; a 404 mapped above is already JSON.
+            if (!isJson(ctx)) {
                 detail(ctx, 404, "Not found: " + ctx.method() + " " + ctx.path());
             }
         });
         routes.error(405, "*", ctx -> detail(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path()));
+    }
+
+    private static boolean isJson(Context ctx) {
+        String contentType = ctx.res().getContentType();
+        return contentType != null && contentType.startsWith("application/json");
     }
 
     private static void answer(Context ctx, Exception e) {

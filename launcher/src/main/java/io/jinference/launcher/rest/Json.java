@@ -131,11 +131,11 @@ public final class Json {
     /** Every non-null field of {@code body} not in {@code known}, as plain Java values. */
     public static Map<String, Object> rest(JsonNode body, Set<String> known) {
         Map<String, Object> rest = new LinkedHashMap<>();
-        body.fields().forEachRemaining(field -> {
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
             if (!known.contains(field.getKey()) && !field.getValue().isNull()) {
                 rest.put(field.getKey(), MAPPER.convertValue(field.getValue(), Object.class));
             }
-        });
+        }
         return rest;
     }
 }
