@@ -39,6 +39,7 @@ public final class JinferenceServer implements AutoCloseable {
         EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders);
         try {
             ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates);
+            world.onBundleStopping(models::terminateEngineModels);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), host, models);
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
             return new JinferenceServer(world, models, rest);

@@ -31,6 +31,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            // Client commands print answers; Felix's and Jetty's progress lines would only bury them.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         ChatTemplateRenderer renderer = new ChatTemplateRenderer();
         CommandLine commandLine = new CommandLine(new Main())
                 .addSubcommand(new ServeCommand(renderer::render))
