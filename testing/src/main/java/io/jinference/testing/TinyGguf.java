@@ -324,21 +324,22 @@ public final class TinyGguf {
         }
 
         void kvStringArray(String key, List<String> values) {
-            string(key);
-            u32(TYPE_ARRAY);
-            u32(TYPE_STRING);
-            u64(values.size());
+            arrayHeader(key, TYPE_STRING, values.size());
             values.forEach(this::string);
         }
 
         void kvI32Array(String key, int[] values) {
-            string(key);
-            u32(TYPE_ARRAY);
-            u32(TYPE_I32);
-            u64(values.length);
+            arrayHeader(key, TYPE_I32, values.length);
             for (int value : values) {
                 u32(value);
             }
+        }
+
+        private void arrayHeader(String key, int elementType, long length) {
+            string(key);
+            u32(TYPE_ARRAY);
+            u32(elementType);
+            u64(length);
         }
 
         byte[] toByteArray() {
