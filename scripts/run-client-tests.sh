@@ -3,7 +3,9 @@
 # Starts the server on a free port with a throw-away home, waits for /status, runs pytest, always stops the server,
 # and exits with pytest's status. Needs the launcher built (./mvnw -B verify); pytest arguments pass through.
 # Environment: JINF (the jinf script; default launcher/target/jinference/bin/jinf), JINFERENCE_SMOLLM2 (GGUF path;
-# fetched when unset), JINFERENCE_SERVE_TIMEOUT (seconds to wait for the server, default 180).
+# fetched when unset), JINFERENCE_SERVE_TIMEOUT (seconds to wait for the server, default 180),
+# JINFERENCE_PYTEST_TIMEOUT (seconds for the whole pytest run, default 900: xinference-client sets no HTTP timeouts,
+# so a hung request would otherwise hang CI).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jinf=${JINF:-$root/launcher/target/jinference/bin/jinf}
@@ -56,7 +58,7 @@ echo "run-client-tests: jinf serve answers at $url"
 
 export JINFERENCE_URL=$url
 set +e
-(cd "$root/clients" && "$python" -m pytest -p no:cacheprovider -ra "$@" .)
+(cd "$root/clients" && timeout "${JINFERENCE_PYTEST_TIMEOUT:-900}" "$python" -m pytest -p no:cacheprovider -ra "$@" .)
 status=$?
 set -e
 exit "$status"
