@@ -48,7 +48,7 @@ final class ServingTest {
         tinyModel = TinyGguf.builder().contextLength(4096).write(home.resolve("tiny.gguf"));
         server = TestServers.start(home);
         http = new Http(server.port());
-        assertThat(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 4096)).status()).isEqualTo(200);
+        assertThat(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 512)).status()).isEqualTo(200);
         assertThat(launch("tiny-serial", Map.of("n_parallel", 1, "n_ctx", 1024)).status()).isEqualTo(200);
     }
 
@@ -167,7 +167,7 @@ final class ServingTest {
     @Test
     void aClientThatGoesAwayMidStreamFreesTheSlot() {
         try (Stream<String> lines = http.streamLines("/v1/chat/completions",
-                chat("tiny-serial", 900, "stream", true))) {
+                chat("tiny-serial", 600, "stream", true))) {
             assertThat(lines.filter(line -> line.startsWith("data: ")).limit(3).count()).isEqualTo(3);
         }
         Http.Answer next = http.post("/v1/chat/completions", chat("tiny-serial", 4));
