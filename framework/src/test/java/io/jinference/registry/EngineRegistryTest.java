@@ -91,6 +91,8 @@ final class EngineRegistryTest {
         return Stream.of(
                 row("linux-x86_64-cuda", "qwen2.5-instruct", "pytorch", "7", "none"),
                 row("linux-x86_64-cuda", "qwen2.5-instruct", "pytorch", "7", null),
+                row("linux-x86_64-cuda", "qwen2.5-instruct", "pytorch", "0.5", "NONE"),
+                row("linux-x86_64-cuda", "qwen2.5-instruct", "gptq", "007", "int8"),
                 row("linux-x86_64-cuda", "llama-2", "pytorch", "7", "4-bit", ReasonCode.QUANTIZATION_UNSUPPORTED),
                 row("linux-x86_64-cuda", "llama-2", "pytorch", "7", "8-bit", ReasonCode.QUANTIZATION_UNSUPPORTED),
                 row("linux-x86_64-cuda", "llama-2", "awq", "7", "Int4"),
