@@ -193,6 +193,22 @@ final class ModelCatalogTest {
     }
 
     @Test
+    void aChatTemplateNamingABuiltInFamilyTakesItsTemplateAndStops() {
+        ModelCatalog catalog = ModelCatalog.open(home);
+        ModelFamily named = new ModelFamily("named-template", "", List.of(), List.of("chat"), 2048, List.of(),
+                "qwen2.5-instruct", List.of(), List.of(), List.of(ggufSpec()), "smollm2-instruct", false);
+        ModelFamily qwen = catalog.find("qwen2.5-instruct").orElseThrow();
+        ModelFamily registered = catalog.register(named);
+        assertThat(registered.chatTemplate()).isEqualTo(qwen.chatTemplate());
+        assertThat(registered.stop()).isEqualTo(qwen.stop());
+        assertThat(registered.stopTokenIds()).isEqualTo(qwen.stopTokenIds());
+        ModelFamily own = new ModelFamily("own-template", "", List.of(), List.of("chat"), 2048, List.of(),
+                "{{ messages[0].content }}", List.of(), List.of(), List.of(ggufSpec()), "smollm2-instruct", false);
+        assertThat(catalog.register(own).chatTemplate()).isEqualTo("{{ messages[0].content }}");
+        assertThat(catalog.find("own-template").orElseThrow().stop()).containsExactly("<|im_end|>");
+    }
+
+    @Test
     void localModelUriIsAcceptedForGguf() {
         ModelCatalog catalog = ModelCatalog.open(home);
         ModelFamily local = family("local-gguf", List.of("chat"), List.of(new ModelSpec("ggufv2", "0_135", List.of("Q4_1"),

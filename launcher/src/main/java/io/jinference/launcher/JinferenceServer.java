@@ -40,7 +40,8 @@ public final class JinferenceServer implements AutoCloseable {
         try {
             ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates);
             world.onBundleStopping(models::terminateEngineModels);
-            RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), host, models);
+            RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
+                    host, models);
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
             return new JinferenceServer(world, models, rest);
         } catch (RuntimeException e) {

@@ -175,6 +175,13 @@ final class RestApiTest {
     }
 
     @Test
+    void vllmSupportedListsArchitecturesPerAbility() {
+        JsonNode supported = http.get("/v1/models/vllm-supported").json();
+        assertThat(supported.path("chat").isArray()).isTrue();
+        assertThat(supported.path("generate").isArray()).isTrue();
+    }
+
+    @Test
     void familiesAreGroupedByAbility() {
         JsonNode families = http.get("/v1/models/families").json();
         assertThat(families.path("chat").toString()).contains("smollm2-instruct");

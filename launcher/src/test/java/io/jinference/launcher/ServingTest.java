@@ -3,8 +3,18 @@ package io.jinference.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jinference.launcher.cli.ChatCommand;
+import io.jinference.launcher.cli.EnginesCommand;
+import io.jinference.launcher.cli.LaunchCommand;
+import io.jinference.launcher.cli.ListCommand;
+import io.jinference.launcher.cli.TerminateCommand;
 import io.jinference.testing.BrokenGguf;
 import io.jinference.testing.TinyGguf;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Serving a real GGUF (the tiny generated llama) through the real llama.cpp engine bundle in Felix, over real
@@ -37,7 +48,7 @@ final class ServingTest {
         tinyModel = TinyGguf.builder().contextLength(4096).write(home.resolve("tiny.gguf"));
         server = TestServers.start(home);
         http = new Http(server.port());
-        assertThat(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 4096)).status()).isEqualTo(200);
+        assertThat(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 512)).status()).isEqualTo(200);
         assertThat(launch("tiny-serial", Map.of("n_parallel", 1, "n_ctx", 1024)).status()).isEqualTo(200);
     }
 
@@ -156,7 +167,7 @@ final class ServingTest {
     @Test
     void aClientThatGoesAwayMidStreamFreesTheSlot() {
         try (Stream<String> lines = http.streamLines("/v1/chat/completions",
-                chat("tiny-serial", 900, "stream", true))) {
+                chat("tiny-serial", 600, "stream", true))) {
             assertThat(lines.filter(line -> line.startsWith("data: ")).limit(3).count()).isEqualTo(3);
         }
         Http.Answer next = http.post("/v1/chat/completions", chat("tiny-serial", 4));
@@ -230,6 +241,35 @@ final class ServingTest {
         assertThat(chat.status()).isEqualTo(503);
         assertThat(chat.detail()).contains("late");
         assertThat(http.delete("/v1/models/late").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theCommandLineLaunchesListsChatsAndTerminates() {
+        String endpoint = "--endpoint=http://127.0.0.1:" + server.port();
+        String uid = cli(new LaunchCommand(), FAMILY, "--format", "ggufv2", "--model-path", tinyModel.toString(),
+                "--model-uid", "cli-tiny", "--n-parallel", "1", endpoint).strip();
+        assertThat(uid).isEqualTo("cli-tiny");
+        assertThat(cli(new ListCommand(), endpoint)).contains("cli-tiny").contains("llama.cpp");
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("Hello\nAgain\n/exit\n".getBytes(StandardCharsets.UTF_8)));
+            assertThat(cli(new ChatCommand(), "cli-tiny", "--max-tokens", "4", endpoint)).startsWith("> ")
+                    .contains("\n> ");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(cli(new EnginesCommand(), FAMILY, "--format", "ggufv2", endpoint)).contains("Choice: llama.cpp");
+        assertThat(cli(new TerminateCommand(), "cli-tiny", endpoint)).contains("Terminated cli-tiny");
+        assertThat(http.get("/v1/models/cli-tiny").status()).isEqualTo(404);
+    }
+
+    private static String cli(Object command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(args);
+        assertThat(exitCode).as(err.toString()).isZero();
+        return out.toString();
     }
 
     @Test

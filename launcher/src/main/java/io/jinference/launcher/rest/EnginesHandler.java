@@ -5,8 +5,14 @@ import io.jinference.api.HostProfile;
 import io.jinference.host.HostProfiles;
 import io.jinference.launcher.DecisionJson;
 import io.jinference.registry.Decision;
+import io.jinference.registry.EngineDescriptor;
+import io.jinference.registry.EngineRegistry;
 import io.jinference.registry.SelectionRequest;
 import io.jinference.registry.Selector;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code /v1/engines/{model_name}} (Xinference's shape: engine → runnable specs, or why not) and
@@ -15,11 +21,30 @@ import io.jinference.registry.Selector;
  */
 final class EnginesHandler {
     private final Selector selector;
+    private final EngineRegistry registry;
     private final HostProfile host;
 
-    EnginesHandler(Selector selector, HostProfile host) {
+    EnginesHandler(Selector selector, EngineRegistry registry, HostProfile host) {
         this.selector = selector;
+        this.registry = registry;
         this.host = host;
+    }
+
+    /** {@code GET /v1/models/vllm-supported}: the HF architectures installed vLLM bundles declare, per ability. */
+    void vllmSupported(Context ctx) {
+        Map<String, Set<String>> supported = new LinkedHashMap<>();
+        supported.put("chat", new TreeSet<>());
+        supported.put("generate", new TreeSet<>());
+        for (EngineDescriptor descriptor : registry.descriptors()) {
+            if (descriptor.engine().equalsIgnoreCase("vLLM")) {
+                supported.forEach((ability, architectures) -> {
+                    if (descriptor.abilities().contains(ability)) {
+                        architectures.addAll(descriptor.architectures());
+                    }
+                });
+            }
+        }
+        Json.send(ctx, supported);
     }
 
     void engines(Context ctx) {

@@ -23,13 +23,23 @@ final class ErrorMapper {
 
     static void register(RoutesConfig routes) {
         routes.exception(Exception.class, (e, ctx) -> answer(ctx, e));
-        routes.error(404, "*", ctx -> {
-            // Javalin answers an unknown route with plain text; a 404 mapped above is already JSON.
-            if (!isJson(ctx)) {
-                detail(ctx, 404, "Not found: " + ctx.method() + " " + ctx.path());
-            }
-        });
-        routes.error(405, "*", ctx -> detail(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path()));
+        // Javalin and Jetty answer an unknown route, a wrong method or an oversize body in plain text; an error
+        // mapped above is already JSON.
+        for (int status : new int[] {404, 405, 413}) {
+            routes.error(status, "*", ctx -> {
+                if (!isJson(ctx)) {
+                    detail(ctx, status, plainError(status, ctx));
+                }
+            });
+        }
+    }
+
+    private static String plainError(int status, Context ctx) {
+        return switch (status) {
+            case 404 -> "Not found: " + ctx.method() + " " + ctx.path();
+            case 405 -> "Method not allowed: " + ctx.method() + " " + ctx.path();
+            default -> "Request body too large: at most " + RestServer.MAX_REQUEST_BYTES + " bytes are accepted";
+        };
     }
 
     private static boolean isJson(Context ctx) {

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.jinference.api.HostProfile;
 import io.jinference.catalog.ModelCatalog;
+import io.jinference.registry.EngineRegistry;
 import io.jinference.registry.Selector;
 import io.jinference.runtime.ModelManager;
 import java.util.function.Supplier;
@@ -27,12 +28,12 @@ public final class RestServer implements AutoCloseable {
 
     /** Starts serving on {@code host:port} (port 0 picks a free one). */
     public static RestServer start(String host, int port, ModelCatalog catalog, Selector selector,
-            HostProfile hostProfile, ModelManager models) {
+            EngineRegistry registry, HostProfile hostProfile, ModelManager models) {
         AddressHolder address = new AddressHolder();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
-            routes(config.routes, catalog, selector, hostProfile, models, address);
+            routes(config.routes, catalog, selector, registry, hostProfile, models, address);
             ErrorMapper.register(config.routes);
         });
         app.start(host, port);
@@ -40,15 +41,15 @@ public final class RestServer implements AutoCloseable {
         return new RestServer(app, address.value);
     }
 
-    private static void routes(RoutesConfig routes, ModelCatalog catalog, Selector selector, HostProfile host,
-            ModelManager models, Supplier<String> address) {
+    private static void routes(RoutesConfig routes, ModelCatalog catalog, Selector selector,
+            EngineRegistry registry, HostProfile host, ModelManager models, Supplier<String> address) {
         ClusterHandler cluster = new ClusterHandler(host, address);
         routes.get("/status", cluster::status);
         routes.get("/v1/cluster/auth", cluster::auth);
         routes.get("/v1/cluster/info", cluster::info);
         routes.get("/v1/cluster/devices", cluster::devices);
 
-        EnginesHandler engines = new EnginesHandler(selector, host);
+        EnginesHandler engines = new EnginesHandler(selector, registry, host);
         routes.get("/v1/engines/{model_name}/explain", engines::explain);
         routes.get("/v1/engines/{model_name}", engines::engines);
 
@@ -59,6 +60,7 @@ public final class RestServer implements AutoCloseable {
         routes.delete("/v1/model_registrations/{model_type}/{model_name}", registrations::unregister);
 
         routes.get("/v1/models/families", new FamiliesHandler(catalog)::families);
+        routes.get("/v1/models/vllm-supported", engines::vllmSupported);
         ModelsHandler launched = new ModelsHandler(models, address);
         routes.get("/v1/models", launched::list);
         routes.post("/v1/models", launched::launch);
