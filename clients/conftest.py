@@ -11,12 +11,10 @@ from xinference_client import RESTfulClient
 
 # How the tests name SmolLM2 to Jinference: the catalog family, its GGUF format and the quantization of the file.
 SMOLLM2 = {"model_name": "smollm2-instruct", "model_format": "ggufv2", "quantization": "q4_1"}
-# With a plain system message SmolLM2 answers "The capital of France is Paris." (llama.cpp's own server too); without
-# one, its GGUF template adds a long default system prompt under which the 135M model wanders off.
-CAPITAL_OF_FRANCE = [
-    {"role": "system", "content": "You are a helpful assistant."},
-    {"role": "user", "content": "What is the capital of France?"},
-]
+# The 135M model sits on a knife edge for the bare question: greedy decoding answers "The capital of France is Paris."
+# or "L'Étoile, la Marseillaise, ..." depending on which llama.cpp slot and prompt-cache state serve it. Asking for
+# one word tips it to Paris every time (checked over repeated, interleaved, plain and streamed requests).
+CAPITAL_OF_FRANCE = [{"role": "user", "content": "What is the capital of France? Answer in one word."}]
 # Greedy decoding keeps the answers reproducible; 32 tokens are plenty for "The capital of France is Paris."
 GREEDY = {"temperature": 0, "max_tokens": 32}
 

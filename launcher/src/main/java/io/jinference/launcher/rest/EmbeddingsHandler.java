@@ -5,7 +5,10 @@ import io.javalin.http.Context;
 import io.jinference.api.EmbeddingRequest;
 import io.jinference.api.Embeddings;
 import io.jinference.runtime.ModelManager;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +29,10 @@ final class EmbeddingsHandler {
             throw ApiError.badRequest("input must be a non-empty string or list of strings");
         }
         String encoding = Json.text(body, "encoding_format");
-        if (encoding != null && !encoding.equals("float")) {
-            throw ApiError.badRequest("encoding_format must be float");
+        // The openai Python SDK asks for base64 unless told otherwise: little-endian float32s, base64-encoded.
+        boolean base64 = "base64".equals(encoding);
+        if (encoding != null && !base64 && !encoding.equals("float")) {
+            throw ApiError.badRequest("encoding_format must be float or base64");
         }
         Embeddings embeddings = models.ready(model).embed(new EmbeddingRequest(inputs));
         List<Map<String, Object>> data = new ArrayList<>();
@@ -35,7 +40,8 @@ final class EmbeddingsHandler {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("index", i);
             item.put("object", "embedding");
-            item.put("embedding", embeddings.vectors().get(i));
+            float[] vector = embeddings.vectors().get(i);
+            item.put("embedding", base64 ? base64(vector) : vector);
             data.add(item);
         }
         Map<String, Object> response = new LinkedHashMap<>();
@@ -45,5 +51,11 @@ final class EmbeddingsHandler {
         response.put("usage", Map.of("prompt_tokens", embeddings.promptTokens(),
                 "total_tokens", embeddings.promptTokens()));
         Json.send(ctx, response);
+    }
+
+    private static String base64(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        return Base64.getEncoder().encodeToString(bytes.array());
     }
 }
