@@ -111,6 +111,7 @@ final class ModelCatalogTest {
 
         ModelCatalog reopened = ModelCatalog.open(home);
         assertThat(reopened.find("my-smollm2")).contains(registered);
+        assertThat(reopened.families()).hasSize(74).last().isEqualTo(registered);
         assertThat(reopened.architecturesOf(registered)).containsExactly("LlamaForCausalLM");
         assertThat(reopened.match("my-smollm2", "ggufv2", "0_135", "Q4_1")).isPresent();
 

@@ -48,8 +48,12 @@ final class ServingTest {
         tinyModel = TinyGguf.builder().contextLength(4096).write(home.resolve("tiny.gguf"));
         server = TestServers.start(home);
         http = new Http(server.port());
-        assertThat(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 512)).status()).isEqualTo(200);
-        assertThat(launch("tiny-serial", Map.of("n_parallel", 1, "n_ctx", 1024)).status()).isEqualTo(200);
+        assertLaunched(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 512)));
+        assertLaunched(launch("tiny-serial", Map.of("n_parallel", 1, "n_ctx", 1024)));
+    }
+
+    private static void assertLaunched(Http.Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 
     @AfterAll
