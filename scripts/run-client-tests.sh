@@ -43,7 +43,7 @@ trap stop_server EXIT
 
 url=http://127.0.0.1:$port
 deadline=$((SECONDS + ${JINFERENCE_SERVE_TIMEOUT:-180}))
-until curl -fsS -o /dev/null "$url/status"; do
+until curl -fs -o /dev/null "$url/status"; do
   if ! kill -0 "$server" 2>/dev/null; then
     echo "run-client-tests: jinf serve exited before answering $url/status" >&2
     exit 1
