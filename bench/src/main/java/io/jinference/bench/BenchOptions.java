@@ -3,6 +3,7 @@ package io.jinference.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,7 +58,7 @@ record BenchOptions(
                 number(given, "decode-tokens", 128), number(given, "prefill-words", 250),
                 number(given, "streams", 8), number(given, "runs", 3),
                 Path.of(given.getOrDefault("work", System.getProperty("java.io.tmpdir"))));
-        given.keySet().removeAll(java.util.List.of("model", "jinf", "python", "native-server", "threads", "ctx",
+        given.keySet().removeAll(List.of("model", "jinf", "python", "native-server", "threads", "ctx",
                 "parallel", "decode-tokens", "prefill-words", "streams", "runs", "work"));
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + given.keySet() + "\n" + USAGE);

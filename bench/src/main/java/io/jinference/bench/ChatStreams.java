@@ -30,7 +30,12 @@ final class ChatStreams {
     StreamResult stream(Target target, String prompt, int maxTokens, long seed) throws IOException, InterruptedException {
         HttpRequest request = chatRequest(target, prompt, maxTokens, seed);
         long sent = System.nanoTime();
-        HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw new IOException(target.label() + ": " + e.getMessage(), e);
+        }
         if (response.statusCode() != 200) {
             String body = String.join("\n", response.body().toList());
             throw new IOException(target.label() + " answered HTTP " + response.statusCode() + ": " + body);

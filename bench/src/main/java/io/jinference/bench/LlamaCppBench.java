@@ -19,6 +19,10 @@ public final class LlamaCppBench {
     }
 
     public static void main(String[] args) {
+        // llama.cpp's HTTP server drops a keep-alive connection after 5 idle seconds, and between rounds a pooled
+        // connection idles while the other server is measured; reusing it then fails with "received no bytes".
+        // Closing pooled connections after one idle second treats both servers alike and avoids that race.
+        System.setProperty("jdk.httpclient.keepalive.timeout", "1");
         try {
             run(BenchOptions.parse(args));
             System.exit(0);
