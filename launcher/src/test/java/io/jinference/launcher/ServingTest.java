@@ -248,6 +248,25 @@ final class ServingTest {
     }
 
     @Test
+    void embeddingsComeFromAModelLaunchedWithEmbeddingOn() {
+        assertLaunched(launch("tiny-embed", Map.of("embedding", true, "n_ctx", 256)));
+        JsonNode json = http.post("/v1/embeddings", Map.of("model", "tiny-embed",
+                "input", List.of("hello", "world"))).json();
+        assertThat(json.path("object").asText()).isEqualTo("list");
+        assertThat(json.path("data")).hasSize(2);
+        assertThat(json.path("data").get(1).path("index").asInt()).isEqualTo(1);
+        assertThat(json.path("data").get(0).path("embedding")).hasSize(TinyGguf.EMBEDDING_LENGTH);
+        assertThat(json.path("usage").path("prompt_tokens").asInt()).isPositive();
+        assertThat(http.delete("/v1/models/tiny-embed").status()).isEqualTo(200);
+
+        Http.Answer refused = http.post("/v1/embeddings", Map.of("model", "tiny", "input", "hello"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.detail()).isNotBlank();
+        assertThat(http.post("/v1/embeddings", Map.of("model", "tiny", "input", List.of())).status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void theCommandLineLaunchesListsChatsAndTerminates() {
         String endpoint = "--endpoint=http://127.0.0.1:" + server.port();
         String uid = cli(new LaunchCommand(), FAMILY, "--format", "ggufv2", "--model-path", tinyModel.toString(),
