@@ -64,6 +64,13 @@ class LlamaCppBundlesTest {
     }
 
     @Test
+    void theEngineClassesComeOnlyFromTheBundles() {
+        for (String name : List.of("de.kherud.llama.LlamaModel", "io.jinference.engine.llamacpp.LlamaCppEngine")) {
+            assertThat(getClass().getClassLoader().getResource(name.replace('.', '/') + ".class")).as(name).isNull();
+        }
+    }
+
+    @Test
     void theEngineServesFromFelixAndSurvivesAnAdapterUpdate() throws Exception {
         Bundle runtime = install("jinference.itest.runtimeBundle");
         Bundle adapter = install("jinference.itest.adapterBundle");
