@@ -115,6 +115,24 @@ class LlamaCppBundlesTest {
         }
     }
 
+    /** Each test starts its own Felix, so whichever runs second loads the natives into a second runtime bundle. */
+    @Test
+    void aSecondFrameworkInTheSameJvmRunsTheEngineToo() throws Exception {
+        install("jinference.itest.runtimeBundle");
+        Bundle adapter = install("jinference.itest.adapterBundle");
+        ServiceTracker<InferenceEngine, InferenceEngine> engines =
+                new ServiceTracker<>(felix.getBundleContext(), InferenceEngine.class, null);
+        engines.open();
+        try {
+            adapter.start();
+            InferenceEngine engine = engines.waitForService(10_000);
+            assertThat(engine.probe(null).available()).as(String.valueOf(engine.probe(null).reason())).isTrue();
+            assertGenerates(engine, TinyGguf.writeDefault(dir.resolve("second.gguf")));
+        } finally {
+            engines.close();
+        }
+    }
+
     private void assertGenerates(InferenceEngine engine, Path model) {
         LoadRequest request = new LoadRequest("tiny", null, null, "f32", model,
                 Map.of("n_ctx", 256, "n_parallel", 1), List.of());
