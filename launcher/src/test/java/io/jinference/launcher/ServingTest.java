@@ -145,6 +145,15 @@ final class ServingTest {
     }
 
     @Test
+    void aStreamTheEngineRefusesBeforeItsFirstTokenIsAPlain400() {
+        Map<String, Object> body = new HashMap<>(chat("tiny-serial", 8, "stream", true));
+        body.put("messages", List.of(Map.of("role", "user", "content", "x".repeat(3000))));
+        Http.Answer answer = http.post("/v1/chat/completions", body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.detail()).contains("n_ctx");
+    }
+
+    @Test
     void stopStringEndsTheAnswerBeforeIt() {
         String full = http.post("/v1/chat/completions", chat("tiny", 24)).json()
                 .path("choices").get(0).path("message").path("content").asText();
