@@ -64,6 +64,13 @@ class LlamaCppBundlesTest {
     }
 
     @Test
+    void theEngineClassesComeOnlyFromTheBundles() {
+        for (String name : List.of("de.kherud.llama.LlamaModel", "io.jinference.engine.llamacpp.LlamaCppEngine")) {
+            assertThat(getClass().getClassLoader().getResource(name.replace('.', '/') + ".class")).as(name).isNull();
+        }
+    }
+
+    @Test
     void theEngineServesFromFelixAndSurvivesAnAdapterUpdate() throws Exception {
         Bundle runtime = install("jinference.itest.runtimeBundle");
         Bundle adapter = install("jinference.itest.adapterBundle");
@@ -103,6 +110,24 @@ class LlamaCppBundlesTest {
             assertGenerates(second, model);
             assertThat(runtime.getLastModified()).isEqualTo(runtimeModified);
             assertThat(runtime.adapt(BundleRevision.class)).isSameAs(runtimeRevision);
+        } finally {
+            engines.close();
+        }
+    }
+
+    /** Each test starts its own Felix, so whichever runs second loads the natives into a second runtime bundle. */
+    @Test
+    void aSecondFrameworkInTheSameJvmRunsTheEngineToo() throws Exception {
+        install("jinference.itest.runtimeBundle");
+        Bundle adapter = install("jinference.itest.adapterBundle");
+        ServiceTracker<InferenceEngine, InferenceEngine> engines =
+                new ServiceTracker<>(felix.getBundleContext(), InferenceEngine.class, null);
+        engines.open();
+        try {
+            adapter.start();
+            InferenceEngine engine = engines.waitForService(10_000);
+            assertThat(engine.probe(null).available()).as(String.valueOf(engine.probe(null).reason())).isTrue();
+            assertGenerates(engine, TinyGguf.writeDefault(dir.resolve("second.gguf")));
         } finally {
             engines.close();
         }
