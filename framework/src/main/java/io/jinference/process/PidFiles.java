@@ -1,0 +1,108 @@
+package io.jinference.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pid file per running child under {@code <home>/run}: the wrapper's pid and start time (written by the
+ * host), then the engine's pid (appended by the wrapper). A host that starts after a crash kills what the files
+ * of the earlier run name, checking start times so that a reused pid is never hit.
+ */
+final class PidFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(PidFiles.class);
+
+    private final Path dir;
+
+    PidFiles(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + dir, e);
+        }
+    }
+
+    Path fileFor(String name) {
+        return dir.resolve(name + ".pid");
+    }
+
+    void write(String name, ProcessHandle wrapper) {
+        long started = wrapper.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        try {
+            Files.writeString(fileFor(name), "wrapper=" + wrapper.pid() + " " + started + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write pid file for " + name, e);
+        }
+    }
+
+    /** The engine pid the wrapper appended, if it did already. */
+    Optional<Long> enginePid(String name) {
+        return readLines(fileFor(name)).stream().filter(line -> line.startsWith("engine="))
+                .map(line -> Long.parseLong(line.substring("engine=".length()).trim())).findFirst();
+    }
+
+    void delete(String name) {
+        try {
+            Files.deleteIfExists(fileFor(name));
+        } catch (IOException e) {
+            LOG.warn("Cannot delete pid file of {}: {}", name, e.getMessage());
+        }
+    }
+
+    /** Kills every process named by a leftover pid file and deletes the files; returns the pids killed. */
+    List<Long> reapLeftovers() {
+        List<Long> killed = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.pid")) {
+            for (Path file : files) {
+                killed.addAll(reap(file));
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot read pid files in {}: {}", dir, e.getMessage());
+        }
+        return killed.stream().distinct().toList();
+    }
+
+    private List<Long> reap(Path file) {
+        List<Long> killed = new ArrayList<>();
+        long wrapperStart = Long.MAX_VALUE;
+        for (String line : readLines(file)) {
+            String[] parts = line.split("[= ]");
+            try {
+                long pid = Long.parseLong(parts[1]);
+                if (parts[0].equals("wrapper")) {
+                    wrapperStart = parts.length > 2 ? Long.parseLong(parts[2]) : Long.MAX_VALUE;
+                    if (ProcessTrees.startedAt(pid, wrapperStart)) {
+                        killed.addAll(ProcessTrees.killForcibly(pid));
+                    }
+                } else if (parts[0].equals("engine") && ProcessTrees.startedNotBefore(pid, wrapperStart)) {
+                    killed.addAll(ProcessTrees.killForcibly(pid));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Ignoring malformed line '{}' in {}", line, file);
+            }
+        }
+        if (!killed.isEmpty()) {
+            LOG.warn("Killed leftover engine processes {} of an earlier run ({})", killed, file.getFileName());
+        }
+        return killed;
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
