@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +37,15 @@ final class PidFiles {
         return dir.resolve(name + ".pid");
     }
 
+    /**
+     * Records the wrapper. It is appended because the wrapper may already have appended the engine's pid; the
+     * caller clears the file with {@link #delete(String)} before it starts the wrapper.
+     */
     void write(String name, ProcessHandle wrapper) {
         long started = wrapper.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
         try {
-            Files.writeString(fileFor(name), "wrapper=" + wrapper.pid() + " " + started + "\n", StandardCharsets.UTF_8);
+            Files.writeString(fileFor(name), "wrapper=" + wrapper.pid() + " " + started + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write pid file for " + name, e);
         }
@@ -75,21 +81,25 @@ final class PidFiles {
 
     private List<Long> reap(Path file) {
         List<Long> killed = new ArrayList<>();
+        List<String> lines = readLines(file);
         long wrapperStart = Long.MAX_VALUE;
-        for (String line : readLines(file)) {
+        // The wrapper line first: its start time guards the engine pid against reuse too.
+        for (String line : lines) {
             String[] parts = line.split("[= ]");
-            try {
+            if (parts[0].equals("wrapper") && parts.length == 3 && parts[1].matches("\\d+")
+                    && parts[2].matches("\\d+")) {
                 long pid = Long.parseLong(parts[1]);
-                if (parts[0].equals("wrapper")) {
-                    wrapperStart = parts.length > 2 ? Long.parseLong(parts[2]) : Long.MAX_VALUE;
-                    if (ProcessTrees.startedAt(pid, wrapperStart)) {
-                        killed.addAll(ProcessTrees.killForcibly(pid));
-                    }
-                } else if (parts[0].equals("engine") && ProcessTrees.startedNotBefore(pid, wrapperStart)) {
+                wrapperStart = Long.parseLong(parts[2]);
+                if (ProcessTrees.startedAt(pid, wrapperStart)) {
                     killed.addAll(ProcessTrees.killForcibly(pid));
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("Ignoring malformed line '{}' in {}", line, file);
+            }
+        }
+        for (String line : lines) {
+            String[] parts = line.split("[= ]");
+            if (parts[0].equals("engine") && parts.length == 2 && parts[1].matches("\\d+")
+                    && ProcessTrees.startedNotBefore(Long.parseLong(parts[1]), wrapperStart)) {
+                killed.addAll(ProcessTrees.killForcibly(Long.parseLong(parts[1])));
             }
         }
         if (!killed.isEmpty()) {

@@ -76,6 +76,7 @@ final class SupervisedProcess implements ManagedProcess {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.workDir().toFile()).redirectErrorStream(true);
         builder.environment().putAll(spec.environment());
         logs.line("=== jinference: starting generation " + gen + ": " + String.join(" ", spec.command()));
+        pidFiles.delete(spec.name());
         try {
             wrapper = builder.start();
         } catch (IOException e) {
