@@ -12,7 +12,9 @@ import numpy as np
 from safetensors.numpy import save_file
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-HIDDEN, LAYERS, HEADS, KV_HEADS, INTERMEDIATE, CONTEXT = 64, 2, 4, 2, 128, 2048
+# head_dim 64: vLLM's CPU attention supports only some head sizes (16 fails with "Unsupported CPU attention
+# configuration").
+HIDDEN, LAYERS, HEADS, KV_HEADS, INTERMEDIATE, CONTEXT = 128, 2, 2, 2, 256, 2048
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 CHAT_TEMPLATE = (
     "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}"

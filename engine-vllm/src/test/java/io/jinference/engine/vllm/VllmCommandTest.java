@@ -24,8 +24,8 @@ final class VllmCommandTest {
 
         ProcessSpec spec = VllmCommand.build(request, PYTHON, 41000, WORK);
 
-        assertThat(spec.command()).containsExactly("/venv/bin/python", "-m", "vllm.entrypoints.cli.main", "serve",
-                "/models/qwen2.5-7b", "--host", "127.0.0.1", "--port", "41000", "--served-model-name", "qwen-1",
+        assertThat(spec.command()).containsExactly("/venv/bin/python", "-m", "vllm.entrypoints.openai.api_server",
+                "--model", "/models/qwen2.5-7b", "--host", "127.0.0.1", "--port", "41000", "--served-model-name", "qwen-1",
                 "--tensor-parallel-size", "2", "--gpu-memory-utilization", "0.85", "--max-model-len", "4096",
                 "--dtype", "half", "--quantization", "gptq", "--enable-prefix-caching", "--max-num-seqs", "16");
         assertThat(spec.environment()).containsExactly(Map.entry("CUDA_VISIBLE_DEVICES", "1,3"));
