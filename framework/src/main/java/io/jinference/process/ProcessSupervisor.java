@@ -36,7 +36,8 @@ public final class ProcessSupervisor implements ProcessLauncher, AutoCloseable {
         this.pidFiles = new PidFiles(home.resolve("run"));
         this.stopGrace = stopGrace;
         this.reaped = pidFiles.reapLeftovers();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
         this.probe = new ReadinessProbe(http, Duration.ofSeconds(5));
         this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "jinf-process-supervisor");

@@ -77,7 +77,7 @@ final class ManagedEnginesRestTest {
 
     private void servesKillAndTerminate(String uid, Duration launchTimeout) throws Exception {
         assertThat(eventually(launchTimeout, () -> !status(uid).equals("launching"))).isTrue();
-        assertThat(status(uid)).as(http.get("/v1/models/" + uid).body).isEqualTo("ready");
+        assertThat(status(uid)).as(http.get("/v1/models/" + uid).body()).isEqualTo("ready");
 
         Http.Answer plain = http.post("/v1/chat/completions", chat(uid, false));
         assertThat(plain.status()).as(plain.body()).isEqualTo(200);
