@@ -51,6 +51,17 @@ final class PidFiles {
         }
     }
 
+    /** Records a helper process the engine started (vLLM's EngineCore, its workers), so a crash reaps it too. */
+    void writeChild(String name, ProcessHandle child) {
+        long started = child.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        try {
+            Files.writeString(fileFor(name), "child=" + child.pid() + " " + started + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            LOG.warn("Cannot record child {} of {}: {}", child.pid(), name, e.getMessage());
+        }
+    }
+
     /** The engine pid the wrapper appended, if it did already. */
     Optional<Long> enginePid(String name) {
         return readLines(fileFor(name)).stream().filter(line -> line.startsWith("engine="))
@@ -83,14 +94,17 @@ final class PidFiles {
         List<Long> killed = new ArrayList<>();
         List<String> lines = readLines(file);
         long wrapperStart = Long.MAX_VALUE;
-        // The wrapper line first: its start time guards the engine pid against reuse too.
+        // The wrapper and helper lines first: their start times guard the engine pid against reuse too.
         for (String line : lines) {
             String[] parts = line.split("[= ]");
-            if (parts[0].equals("wrapper") && parts.length == 3 && parts[1].matches("\\d+")
-                    && parts[2].matches("\\d+")) {
+            if ((parts[0].equals("wrapper") || parts[0].equals("child")) && parts.length == 3
+                    && parts[1].matches("\\d+") && parts[2].matches("\\d+")) {
                 long pid = Long.parseLong(parts[1]);
-                wrapperStart = Long.parseLong(parts[2]);
-                if (ProcessTrees.startedAt(pid, wrapperStart)) {
+                long started = Long.parseLong(parts[2]);
+                if (parts[0].equals("wrapper")) {
+                    wrapperStart = started;
+                }
+                if (ProcessTrees.startedAt(pid, started)) {
                     killed.addAll(ProcessTrees.killForcibly(pid));
                 }
             }

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +49,12 @@ final class SupervisedProcess implements ManagedProcess {
     private CompletableFuture<Void> ready = new CompletableFuture<>();
     private ScheduledFuture<?> liveness;
     private int failedChecks;
+    /**
+     * Every process the current generation's engine started, remembered while they are its descendants: when the
+     * engine itself is killed hard its helpers (vLLM's EngineCore and workers) are reparented to init and would no
+     * longer be found below the wrapper.
+     */
+    private final Set<ProcessHandle> tree = ConcurrentHashMap.newKeySet();
 
     SupervisedProcess(ProcessSpec spec, LogPump logs, PidFiles pidFiles, ReadinessProbe probe,
             ScheduledExecutorService scheduler, Duration stopGrace) {
@@ -67,6 +75,7 @@ final class SupervisedProcess implements ManagedProcess {
         generation++;
         state = State.STARTING;
         failedChecks = 0;
+        tree.clear();
         if (ready.isDone()) {
             ready = new CompletableFuture<>();
         }
@@ -192,6 +201,7 @@ final class SupervisedProcess implements ManagedProcess {
         state = State.READY;
         everReady = true;
         logs.line("=== jinference: generation " + gen + " is ready");
+        rememberTree(wrapper);
         ready.complete(null);
         long interval = spec.livenessInterval().toMillis();
         liveness = scheduler.scheduleWithFixedDelay(() -> checkAlive(gen), interval, interval, TimeUnit.MILLISECONDS);
@@ -210,6 +220,7 @@ final class SupervisedProcess implements ManagedProcess {
                 return;
             }
             failedChecks = problem.isPresent() ? failedChecks + 1 : 0;
+            rememberTree(wrapper);
         }
         if (problem.isPresent() && failedChecks >= FAILED_CHECKS_FOR_DEATH) {
             died(gen, "failed " + FAILED_CHECKS_FOR_DEATH + " health checks in a row: " + problem.get());
@@ -237,7 +248,7 @@ final class SupervisedProcess implements ManagedProcess {
         }
         LOG.warn("Engine process {}", failure);
         logs.line("=== jinference: generation " + gen + " " + why);
-        if (dead != null && dead.isAlive()) {
+        if (dead != null) {
             stopTree(dead);
         }
         if (restartDelay != null) {
@@ -245,6 +256,13 @@ final class SupervisedProcess implements ManagedProcess {
                     + restartPolicy.maxRestarts() + ")");
             scheduler.schedule(this::start, restartDelay.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void rememberTree(Process process) {
+        process.toHandle().descendants()
+                .filter(handle -> !handle.info().command().orElse("").endsWith("/sleep"))
+                .filter(tree::add)
+                .forEach(handle -> pidFiles.writeChild(spec.name(), handle));
     }
 
     private void cancelLiveness() {
@@ -257,6 +275,8 @@ final class SupervisedProcess implements ManagedProcess {
     /** SIGTERM to the wrapper (which forwards it) and to the engine tree; SIGKILL to all that remain after the grace. */
     private void stopTree(Process process) {
         List<ProcessHandle> tree = new ArrayList<>(process.toHandle().descendants().toList());
+        tree.addAll(this.tree);
+        tree.forEach(ProcessHandle::destroy);
         ProcessTrees.terminate(process.toHandle());
         try {
             if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {

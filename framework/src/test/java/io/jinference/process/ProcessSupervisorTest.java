@@ -106,6 +106,28 @@ final class ProcessSupervisorTest {
     }
 
     @Test
+    void helpersOfAnEngineKilledHardAreKilledToo() throws Exception {
+        int port = freePort();
+        // Like vLLM: the server starts a helper process (its EngineCore), which init adopts when the server dies.
+        String script = "import subprocess,sys,runpy\n"
+                + "helper=subprocess.Popen([sys.executable,'-c','import time; time.sleep(300)'])\n"
+                + "print('helper', helper.pid, flush=True)\n"
+                + "sys.argv=['health_server', '" + port + "', '0']\n"
+                + "runpy.run_path('" + TestChildren.healthServerScript() + "', run_name='__main__')\n";
+        ManagedProcess child = supervisor.start(TestChildren.spec("helpers", home, port,
+                List.of("python3", "-c", script), Duration.ofSeconds(20), 0));
+        child.awaitReady();
+        long helper = child.lastLogLines(50).stream().filter(line -> line.startsWith("helper "))
+                .mapToLong(line -> Long.parseLong(line.substring("helper ".length()).trim())).findFirst().orElseThrow();
+        assertThat(alive(helper)).isTrue();
+        assertThat(Files.readString(home.resolve("run/helpers.pid"))).contains("child=" + helper + " ");
+
+        ProcessHandle.of(child.pid()).orElseThrow().destroyForcibly();
+
+        assertThat(eventually(Duration.ofSeconds(5), () -> !alive(helper))).as("orphaned helper killed").isTrue();
+    }
+
+    @Test
     void aChildWhoseHealthFailsIsRestarted() throws Exception {
         int port = freePort();
         // The server answers 200 for its first 2 s, then stays alive but unhealthy (an engine stuck after an OOM).
