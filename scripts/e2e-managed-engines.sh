@@ -39,5 +39,7 @@ if [ ! -f "$models/tiny-llama-mlx/model.safetensors" ]; then
 fi
 [ "${1:-}" = "--prepare" ] && exit 0
 
-./mvnw -q -pl engine-vllm,engine-mlx,launcher -am verify -Dsurefire.failIfNoSpecifiedTests=false \
+# `package`, not `verify`: the launcher's integration-test execution would run the named tests a second time.
+./mvnw -q -pl engine-vllm,engine-mlx,launcher -am package -Djinference.e2e=managed-engines \
+  -Dsurefire.failIfNoSpecifiedTests=false \
   -Dtest='VllmServerTest,MlxServerTest,ManagedEnginesRestTest'

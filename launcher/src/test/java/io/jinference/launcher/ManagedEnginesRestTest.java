@@ -31,6 +31,9 @@ final class ManagedEnginesRestTest {
 
     @BeforeEach
     void start() {
+        // Real engine servers start slowly (vLLM on CPU: minutes), so only scripts/e2e-managed-engines.sh runs these.
+        assumeTrue("managed-engines".equals(System.getProperty("jinference.e2e")),
+                "run scripts/e2e-managed-engines.sh (sets -Djinference.e2e=managed-engines)");
         server = TestServers.start(home);
         http = new Http(server.port());
     }

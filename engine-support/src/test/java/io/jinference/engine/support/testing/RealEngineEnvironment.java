@@ -1,5 +1,7 @@
 package io.jinference.engine.support.testing;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -11,6 +13,16 @@ import java.util.Optional;
  */
 public final class RealEngineEnvironment {
     private RealEngineEnvironment() {
+    }
+
+    /** The switch scripts/e2e-managed-engines.sh sets: real engines start slowly, so ordinary builds skip them. */
+    public static final String SWITCH = "jinference.e2e";
+
+    /** Skips the calling test unless {@code -Djinference.e2e=managed-engines} was given. */
+    public static void assumeRequested() {
+        assumeTrue("managed-engines".equals(System.getProperty(SWITCH)),
+                "Real engine servers start slowly: run scripts/e2e-managed-engines.sh (sets -D" + SWITCH
+                        + "=managed-engines)");
     }
 
     public static Path cache() {
