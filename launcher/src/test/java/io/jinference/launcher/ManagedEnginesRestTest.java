@@ -40,7 +40,9 @@ final class ManagedEnginesRestTest {
 
     @AfterEach
     void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
         System.clearProperty("jinference.python.vllm");
         System.clearProperty("jinference.python.mlx");
     }
