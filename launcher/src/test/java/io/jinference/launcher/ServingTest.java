@@ -3,8 +3,16 @@ package io.jinference.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jinference.launcher.cli.ChatCommand;
+import io.jinference.launcher.cli.EnginesCommand;
+import io.jinference.launcher.cli.LaunchCommand;
+import io.jinference.launcher.cli.ListCommand;
+import io.jinference.launcher.cli.TerminateCommand;
 import io.jinference.testing.BrokenGguf;
 import io.jinference.testing.TinyGguf;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +45,12 @@ final class ServingTest {
         tinyModel = TinyGguf.builder().contextLength(4096).write(home.resolve("tiny.gguf"));
         server = TestServers.start(home);
         http = new Http(server.port());
-        assertThat(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 4096)).status()).isEqualTo(200);
-        assertThat(launch("tiny-serial", Map.of("n_parallel", 1, "n_ctx", 1024)).status()).isEqualTo(200);
+        assertLaunched(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 512)));
+        assertLaunched(launch("tiny-serial", Map.of("n_parallel", 1, "n_ctx", 1024)));
+    }
+
+    private static void assertLaunched(Http.Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 
     @AfterAll
@@ -156,7 +168,7 @@ final class ServingTest {
     @Test
     void aClientThatGoesAwayMidStreamFreesTheSlot() {
         try (Stream<String> lines = http.streamLines("/v1/chat/completions",
-                chat("tiny-serial", 900, "stream", true))) {
+                chat("tiny-serial", 600, "stream", true))) {
             assertThat(lines.filter(line -> line.startsWith("data: ")).limit(3).count()).isEqualTo(3);
         }
         Http.Answer next = http.post("/v1/chat/completions", chat("tiny-serial", 4));
@@ -230,6 +242,45 @@ final class ServingTest {
         assertThat(chat.status()).isEqualTo(503);
         assertThat(chat.detail()).contains("late");
         assertThat(http.delete("/v1/models/late").status()).isEqualTo(200);
+    }
+
+    @Test
+    void embeddingsComeFromAModelLaunchedWithEmbeddingOn() {
+        assertLaunched(launch("tiny-embed", Map.of("embedding", true, "n_ctx", 256)));
+        JsonNode json = http.post("/v1/embeddings", Map.of("model", "tiny-embed",
+                "input", List.of("hello", "world"))).json();
+        assertThat(json.path("object").asText()).isEqualTo("list");
+        assertThat(json.path("data")).hasSize(2);
+        assertThat(json.path("data").get(1).path("index").asInt()).isEqualTo(1);
+        assertThat(json.path("data").get(0).path("embedding")).hasSize(TinyGguf.EMBEDDING_LENGTH);
+        assertThat(json.path("usage").path("prompt_tokens").asInt()).isPositive();
+        assertThat(http.delete("/v1/models/tiny-embed").status()).isEqualTo(200);
+
+        Http.Answer refused = http.post("/v1/embeddings", Map.of("model", "tiny", "input", "hello"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.detail()).isNotBlank();
+        assertThat(http.post("/v1/embeddings", Map.of("model", "tiny", "input", List.of())).status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void theCommandLineLaunchesListsChatsAndTerminates() {
+        String endpoint = "--endpoint=http://127.0.0.1:" + server.port();
+        String uid = Cli.run(new LaunchCommand(), FAMILY, "--format", "ggufv2", "--model-path", tinyModel.toString(),
+                "--model-uid", "cli-tiny", "--n-parallel", "1", endpoint).strip();
+        assertThat(uid).isEqualTo("cli-tiny");
+        assertThat(Cli.run(new ListCommand(), endpoint)).contains("cli-tiny").contains("llama.cpp");
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("Hello\nAgain\n/exit\n".getBytes(StandardCharsets.UTF_8)));
+            assertThat(Cli.run(new ChatCommand(), "cli-tiny", "--max-tokens", "4", endpoint)).startsWith("> ")
+                    .contains("\n> ");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(Cli.run(new EnginesCommand(), FAMILY, "--format", "ggufv2", endpoint)).contains("Choice: llama.cpp");
+        assertThat(Cli.run(new TerminateCommand(), "cli-tiny", endpoint)).contains("Terminated cli-tiny");
+        assertThat(http.get("/v1/models/cli-tiny").status()).isEqualTo(404);
     }
 
     @Test

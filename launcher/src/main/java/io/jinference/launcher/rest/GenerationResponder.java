@@ -5,6 +5,7 @@ import io.jinference.api.EngineException;
 import io.jinference.api.Generation;
 import io.jinference.api.TokenSink;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,32 +38,34 @@ final class GenerationResponder {
 
     private static void stream(Context ctx, GenerationOptions options, OpenAiShape shape,
             Function<TokenSink, Generation> generate) {
-        ctx.status(200);
-        ctx.res().setContentType("text/event-stream");
-        ctx.res().setHeader("Cache-Control", "no-cache");
-        SseStream stream;
+        SseStream events = new SseStream(() -> openEventStream(ctx), shape.openingChunk(), shape::chunk);
         try {
-            stream = new SseStream(ctx.res().getOutputStream(), shape::chunk);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open the response stream", e);
-        }
-        Map<String, Object> opening = shape.openingChunk();
-        if (opening != null) {
-            stream.send(opening);
-        }
-        try {
-            Generation generation = generate.apply(stream);
-            stream.send(shape.finalChunk(generation));
+            Generation generation = generate.apply(events);
+            events.send(shape.finalChunk(generation));
             if (options.includeUsage()) {
-                stream.send(shape.usageChunk(generation));
+                events.send(shape.usageChunk(generation));
             }
         } catch (RuntimeException e) {
+            if (!events.started()) {
+                throw e;
+            }
             if (!(e instanceof EngineException)) {
                 LOG.error("Generation for {} failed while streaming", shape.model, e);
             }
-            stream.send(Map.of("error", error(e)));
+            events.send(Map.of("error", error(e)));
         }
-        stream.done();
+        events.done();
+    }
+
+    private static OutputStream openEventStream(Context ctx) {
+        ctx.status(200);
+        ctx.res().setContentType("text/event-stream");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        try {
+            return ctx.res().getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the response stream", e);
+        }
     }
 
     private static Map<String, Object> error(RuntimeException e) {
