@@ -134,7 +134,14 @@ final class CapabilityMatcher {
         List<String> models = new ArrayList<>();
         models.add("(!(|(" + EngineNamespace.FAMILIES + "=*)(" + EngineNamespace.ARCHITECTURES + "=*)))");
         models.add(approx(EngineNamespace.FAMILIES, family.name()));
-        architectures.forEach(architecture -> models.add(approx(EngineNamespace.ARCHITECTURES, architecture)));
+        String byArchitecture = "(|" + architectures.stream()
+                .map(architecture -> approx(EngineNamespace.ARCHITECTURES, architecture)).collect(Collectors.joining()) + ")";
+        // An engine that lists family names is authoritative for the catalog's own families (the seed's vLLM rule:
+        // "the model is in vLLM's supported list"); architectures decide for custom models, and for built-ins only
+        // on engines that list no family names at all.
+        if (!architectures.isEmpty()) {
+            models.add(family.builtin() ? "(&(!(" + EngineNamespace.FAMILIES + "=*))" + byArchitecture + ")" : byArchitecture);
+        }
         requirements.add(new Requirement(ReasonCode.MODEL_UNSUPPORTED, "(|" + String.join("", models) + ")",
                 () -> label + " does not support model " + family.name()
                         + (architectures.isEmpty() ? " (the family names no HF architecture)"
