@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# One line for .ci/run: prepares the transformers venv and reference checkpoints, then runs the Transformers engine's
+# tests with the references required (a missing reference fails instead of skipping).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/transformers-reference.sh"
+cd "$root"
+./mvnw -q -B install -pl framework -DskipTests
+./mvnw -B verify -pl engine-transformers/runtime,engine-transformers/adapter -Dtransformers.references.required=true
