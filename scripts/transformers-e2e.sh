@@ -6,4 +6,4 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/transformers-reference.sh"
 cd "$root"
 ./mvnw -q -B install -pl framework -DskipTests
-./mvnw -B verify -pl engine-transformers/runtime,engine-transformers/adapter -Dtransformers.references.required=true
+./mvnw -B verify -pl engine-transformers/runtime,engine-transformers/adapter,engine-transformers/itest -Dtransformers.references.required=true
