@@ -2,7 +2,8 @@
 
   checkpoints OUT  tiny random checkpoints of LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM and
                    Qwen3ForCausalLM under OUT/<arch>/, each with reference.json: the prompt's float32 logits, the
-                   32-token greedy continuation and the logits of every greedy step.
+                   32-token greedy continuation and the logits of every greedy step. OUT/llama-cross/ also holds
+                   the same weights as an F32 GGUF for the cross-engine check with llama.cpp.
   bench DIR        writes a random-weight checkpoint with SmolLM2-135M's configuration to DIR (once) and prints
                    prefill and decode tokens/s of transformers on it.
 """
@@ -81,12 +82,23 @@ def randomise_norms_and_biases(model):
                 param.copy_(0.1 * torch.randn_like(param))
 
 
-def make_checkpoint(name, config, out, stored_dtype=torch.float32):
+def printable_only(model):
+    """Zero the LM-head rows of every token but printable ASCII, so that the greedy continuation is plain text that
+    every engine returns byte for byte (random weights would otherwise pick stray bytes and special tokens)."""
+    with torch.no_grad():
+        keep = torch.zeros(VOCAB, dtype=torch.bool)
+        keep[32:127] = True
+        model.lm_head.weight[~keep] = 0
+
+
+def make_checkpoint(name, config, out, stored_dtype=torch.float32, prepare=None):
     folder = os.path.join(out, name)
     os.makedirs(folder, exist_ok=True)
     torch.manual_seed(1234)
     model = AutoModelForCausalLM.from_config(config, dtype=torch.float32, attn_implementation="eager").eval()
     randomise_norms_and_biases(model)
+    if prepare:
+        prepare(model)
     # Llama is saved in several shards so that model.safetensors.index.json is exercised. A bfloat16 copy is
     # compared with transformers running those same (widened) weights in float32.
     if stored_dtype != torch.float32:
@@ -117,6 +129,73 @@ def make_checkpoint(name, config, out, stored_dtype=torch.float32):
     with open(os.path.join(folder, "reference.json"), "w") as f:
         json.dump(reference, f)
     print(f"{name}: {reference['architecture']} in {folder}, greedy {reference['greedy'][:8]}...")
+    return model, folder
+
+
+def gguf_permute(weights, heads):
+    """HF stores q/k rows as two rotary halves per head; GGUF (like convert_hf_to_gguf.py) interleaves them."""
+    return weights.reshape(heads, 2, weights.shape[0] // heads // 2, *weights.shape[1:]).swapaxes(1, 2).reshape(
+        weights.shape)
+
+
+def write_gguf(model, config, path):
+    """The same weights as an F32 GGUF with the same byte-level vocabulary, for llama.cpp."""
+    import gguf
+    table = bytes_to_unicode()
+    writer = gguf.GGUFWriter(path, "llama")
+    writer.add_name("tiny-llama-cross")
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+    writer.add_context_length(config.max_position_embeddings)
+    writer.add_embedding_length(config.hidden_size)
+    writer.add_block_count(config.num_hidden_layers)
+    writer.add_feed_forward_length(config.intermediate_size)
+    writer.add_head_count(config.num_attention_heads)
+    writer.add_head_count_kv(config.num_key_value_heads)
+    writer.add_rope_dimension_count(config.hidden_size // config.num_attention_heads)
+    writer.add_rope_freq_base(config.rope_theta)
+    writer.add_layer_norm_rms_eps(config.rms_norm_eps)
+    writer.add_vocab_size(VOCAB)
+    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_pre("default")
+    writer.add_token_list([table[b] for b in range(256)] + SPECIALS)
+    writer.add_token_types([gguf.TokenType.NORMAL] * 256 + [gguf.TokenType.CONTROL] * len(SPECIALS))
+    # llama.cpp requires a merges array and gguf cannot write an empty one: this merge joins bytes 0x00 and 0x01,
+    # which no text here contains, so both tokenizers still map every byte to its own token.
+    writer.add_token_merges([table[0] + " " + table[1]])
+    writer.add_bos_token_id(config.bos_token_id)
+    writer.add_eos_token_id(config.eos_token_id)
+    writer.add_add_bos_token(False)
+    writer.add_chat_template(CHATML)
+    names = {"model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "output_norm.weight",
+             "lm_head.weight": "output.weight"}
+    layer = {"input_layernorm": "attn_norm", "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k",
+             "self_attn.v_proj": "attn_v", "self_attn.o_proj": "attn_output", "post_attention_layernorm": "ffn_norm",
+             "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down"}
+    for name, tensor in model.state_dict().items():
+        data = tensor.to(torch.float32).numpy()
+        if name in names:
+            writer.add_tensor(names[name], data)
+            continue
+        _, _, index, *rest = name.split(".")
+        part = ".".join(rest[:-1])
+        if part == "self_attn.q_proj":
+            data = gguf_permute(data, config.num_attention_heads)
+        elif part == "self_attn.k_proj":
+            data = gguf_permute(data, config.num_key_value_heads)
+        writer.add_tensor(f"blk.{index}.{layer[part]}.weight", data)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    print(f"GGUF of the same weights: {path}")
+
+
+def make_cross_engine_checkpoint(out):
+    """A tiny Llama (plain rope, separate LM head) saved both for transformers and as an F32 GGUF for llama.cpp."""
+    config = tiny_configs()["llama"]
+    config.rope_scaling = None
+    model, folder = make_checkpoint("llama-cross", config, out, prepare=printable_only)
+    write_gguf(model, config, os.path.join(folder, "llama-cross-f32.gguf"))
 
 
 def smollm2_config():
@@ -168,6 +247,7 @@ def main(argv):
         for name, config in tiny_configs().items():
             make_checkpoint(name, config, argv[1])
         make_checkpoint("llama-bf16", tiny_configs()["llama"], argv[1], torch.bfloat16)
+        make_cross_engine_checkpoint(argv[1])
     elif len(argv) >= 2 and argv[0] == "bench":
         prompt = int(os.environ.get("BENCH_PROMPT", "128"))
         decode = int(os.environ.get("BENCH_DECODE", "64"))
