@@ -27,7 +27,7 @@ final class CapabilityReader {
     private static final Logger LOG = LoggerFactory.getLogger(CapabilityReader.class);
     /** How an HF architecture class name looks in a models resource; anything else there is a family name. */
     private static final Pattern ARCHITECTURE =
-            Pattern.compile("[A-Z][A-Za-z0-9]*(ForCausalLM|LMHeadModel|ForConditionalGeneration|Model)");
+            Pattern.compile("[A-Z][A-Za-z0-9]*(For[A-Z][A-Za-z]*|LMHeadModel|Model)");
     private static final List<String> LIST_ATTRIBUTES = List.of(EngineNamespace.FORMATS, EngineNamespace.OS,
             EngineNamespace.ARCH, EngineNamespace.DEVICES, EngineNamespace.ABILITIES, EngineNamespace.FAMILIES,
             EngineNamespace.ARCHITECTURES);

@@ -11,32 +11,42 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code io.jinference.api*} packages with their versions, read from the framework bundle's own
  * {@code Export-Package} header (bnd writes it from the packages' {@code @Version}), so that the system bundle
- * exports exactly what an engine bundle built against the API imports.
+ * exports exactly what an engine bundle built against the API imports. The host's SLF4J packages are exported the
+ * same way (from slf4j-api's header), so that engine bundles and the libraries they embed log through the host.
  */
 final class ApiExports {
     private static final String API_PACKAGE = InferenceEngine.class.getPackageName();
+    private static final String SLF4J_PACKAGE = LoggerFactory.class.getPackageName();
 
     private ApiExports() {
     }
 
     /** The value for {@code org.osgi.framework.system.packages.extra}. */
     static String systemPackagesExtra() {
-        String exportPackage = frameworkManifest().getMainAttributes().getValue("Export-Package");
+        List<String> exports = new ArrayList<>(exportsOf(InferenceEngine.class, API_PACKAGE));
+        exports.addAll(exportsOf(LoggerFactory.class, SLF4J_PACKAGE));
+        return String.join(",", exports);
+    }
+
+    /** The packages under {@code prefix} that the jar holding {@code anchor} exports, with their versions. */
+    private static List<String> exportsOf(Class<?> anchor, String prefix) {
+        String exportPackage = manifestOf(anchor).getMainAttributes().getValue("Export-Package");
         if (exportPackage == null) {
-            throw new IllegalStateException("The framework jar has no Export-Package header; was it built by bnd?");
+            throw new IllegalStateException("The jar of " + anchor.getName() + " has no Export-Package header");
         }
         List<String> exports = new ArrayList<>();
         for (String clause : splitClauses(exportPackage)) {
             String packageName = clause.split(";", 2)[0].trim();
-            if (packageName.equals(API_PACKAGE) || packageName.startsWith(API_PACKAGE + ".")) {
+            if (packageName.equals(prefix) || packageName.startsWith(prefix + ".")) {
                 exports.add(packageName + versionOf(clause));
             }
         }
-        return String.join(",", exports);
+        return exports;
     }
 
     private static String versionOf(String clause) {
@@ -69,9 +79,9 @@ final class ApiExports {
         return clauses;
     }
 
-    private static Manifest frameworkManifest() {
+    private static Manifest manifestOf(Class<?> anchor) {
         try {
-            Path location = Path.of(InferenceEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isDirectory(location)) {
                 try (InputStream in = Files.newInputStream(location.resolve("META-INF/MANIFEST.MF"))) {
                     return new Manifest(in);
@@ -81,9 +91,9 @@ final class ApiExports {
                 return jar.getManifest();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the framework's manifest", e);
+            throw new UncheckedIOException("Cannot read the manifest of " + anchor.getName() + "'s jar", e);
         } catch (URISyntaxException e) {
-            throw new IllegalStateException("Cannot locate the framework jar", e);
+            throw new IllegalStateException("Cannot locate the jar of " + anchor.getName(), e);
         }
     }
 }

@@ -12,6 +12,12 @@ final class ApiExportsTest {
     }
 
     @Test
+    void exportsTheHostSlf4jSoThatEngineBundlesLogThroughIt() {
+        assertThat(ApiExports.systemPackagesExtra()).containsPattern("(^|,)org\\.slf4j;version=2\\.")
+                .contains("org.slf4j.spi;version=");
+    }
+
+    @Test
     void splitsHeaderClausesOutsideQuotesOnly() {
         assertThat(ApiExports.splitClauses("a;uses:=\"x,y\";version=\"1.0.0\",b;version=\"2.0.0\""))
                 .containsExactly("a;uses:=\"x,y\";version=\"1.0.0\"", "b;version=\"2.0.0\"");

@@ -1,0 +1,126 @@
+package io.jinference.engine.transformers;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import io.jinference.api.EngineContext;
+import io.jinference.api.EngineException;
+import io.jinference.api.HostProfile;
+import io.jinference.api.InferenceEngine;
+import io.jinference.api.LoadRequest;
+import io.jinference.api.ProbeResult;
+import io.jinference.api.RunningModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Transformers engine: Hugging Face pytorch-format checkpoints on libtorch through DJL, in this JVM. */
+public final class TransformersEngine implements InferenceEngine {
+    public static final String NAME = "Transformers";
+    private static final Logger LOG = LoggerFactory.getLogger(TransformersEngine.class);
+
+    private final Path home;
+    private NDManager root;
+
+    /** @param home the Jinference home; DJL's caches go under it */
+    public TransformersEngine(Path home) {
+        this.home = home;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ProbeResult probe(HostProfile host) {
+        try {
+            DjlRuntime.configure(home);
+            return ProbeResult.available(DjlRuntime.describe());
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return ProbeResult.missing("libtorch could not be loaded through DJL on this host: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public RunningModel load(LoadRequest request, EngineContext context) {
+        Path folder = request.modelPath();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new EngineException(EngineException.Kind.LOAD_FAILED,
+                    "Cannot load the checkpoint: " + folder + " is not a folder (a Hugging Face checkpoint is a folder"
+                            + " with config.json, *.safetensors and tokenizer.json)");
+        }
+        DjlRuntime.configure(home);
+        return DjlRuntime.call(() -> loadInRuntime(request, context, folder));
+    }
+
+    private RunningModel loadInRuntime(LoadRequest request, EngineContext context, Path folder) {
+        JsonObject configJson = Checkpoint.readJson(folder, "config.json", true);
+        if (!Files.isRegularFile(folder.resolve("tokenizer.json"))) {
+            throw new EngineException(EngineException.Kind.LOAD_FAILED,
+                    "Cannot load the checkpoint: tokenizer.json is missing from " + folder);
+        }
+        String dtype = stringOption(request, "torch_dtype", stringOption(request, "dtype", null));
+        DecoderModel model = Checkpoint.loadModel(folder, rootManager(), dtype);
+        try {
+            HuggingFaceTokenizer tokenizer = tokenizer(folder);
+            ModelConfig config = model.config();
+            GenerationDefaults defaults = GenerationDefaults.parse(
+                    Checkpoint.readJson(folder, "generation_config.json", false), configJson);
+            JsonObject tokenizerConfig = Checkpoint.readJson(folder, "tokenizer_config.json", false);
+            Set<Long> stopIds = new HashSet<>(defaults.eosTokenIds());
+            if (request.family() != null) {
+                request.family().stopTokenIds().forEach(id -> stopIds.add(id.longValue()));
+            }
+            int contextLength = Math.min(config.maxPositions(),
+                    request.intOption("context_length", request.intOption("n_ctx", config.maxPositions())));
+            String familyTemplate = request.family() == null ? null : request.family().chatTemplate();
+            List<String> familyStops = request.family() == null ? List.of() : request.family().stop();
+            LOG.info("Loaded {} ({}, {} layers, {}) from {}", config.architecture().className, model.dtype(),
+                    config.layers(), request.modelUid(), folder);
+            return new TransformersModel(model, tokenizer, ChatFormat.from(tokenizerConfig, familyTemplate), defaults,
+                    stopIds, familyStops, contextLength, context,
+                    TransformersModel.description(config, model, contextLength, DjlRuntime.describe()));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private synchronized NDManager rootManager() {
+        if (root == null) {
+            root = NDManager.newBaseManager();
+        }
+        return root;
+    }
+
+    private static HuggingFaceTokenizer tokenizer(Path folder) {
+        try {
+            // No truncation or padding: the engine checks the prompt against the context itself.
+            return HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"),
+                    Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true"));
+        } catch (IOException | RuntimeException e) {
+            throw new EngineException(EngineException.Kind.LOAD_FAILED,
+                    "Cannot load the checkpoint: tokenizer.json could not be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String stringOption(LoadRequest request, String key, String fallback) {
+        Object value = request.options().get(key);
+        return value == null ? fallback : value.toString();
+    }
+
+    /** Frees the engine's root memory pool; models loaded by it must be closed first. */
+    public synchronized void close() {
+        if (root != null) {
+            DjlRuntime.run(root::close);
+            root = null;
+        }
+    }
+}
