@@ -20,8 +20,8 @@ final class TransformersReferences {
                 Path.of(System.getProperty("user.home"), ".cache", "jinference").toString());
         Path folder = Path.of(cache, "transformers-reference", name);
         if (!Files.isRegularFile(folder.resolve("reference.json"))) {
-            fail("No reference checkpoint at " + folder + ": run scripts/transformers-e2e.sh (it makes them with "
-                    + "transformers and then runs these tests)");
+            fail("No reference checkpoint at " + folder + ": run scripts/prepare-test-models.sh (it makes them with "
+                    + "Hugging Face transformers)");
         }
         return folder;
     }

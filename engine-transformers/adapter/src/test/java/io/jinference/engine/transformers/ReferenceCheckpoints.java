@@ -28,7 +28,7 @@ final class ReferenceCheckpoints {
         Path folder = root().resolve(name);
         boolean present = Files.isRegularFile(folder.resolve("reference.json"));
         if (!present && Boolean.getBoolean("transformers.references.required")) {
-            fail("No reference checkpoint at " + folder + ": run scripts/transformers-reference.sh");
+            fail("No reference checkpoint at " + folder + ": run scripts/prepare-test-models.sh");
         }
         assumeTrue(present, "No reference checkpoint at " + folder + " (run scripts/transformers-reference.sh)");
         return folder;

@@ -115,7 +115,7 @@ class TransformersBundlesTest {
             Path checkpoint = cacheRoot().resolve("transformers-reference").resolve("qwen3");
             boolean present = Files.isRegularFile(checkpoint.resolve("config.json"));
             if (!present && Boolean.getBoolean("transformers.references.required")) {
-                fail("No reference checkpoint at " + checkpoint + ": run scripts/transformers-reference.sh");
+                fail("No reference checkpoint at " + checkpoint + ": run scripts/prepare-test-models.sh");
             }
             assumeTrue(present, "No reference checkpoint at " + checkpoint);
             LoadRequest request = new LoadRequest("tiny-qwen3", null, null, "none", checkpoint, Map.of(), List.of());
