@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.osgi.framework.Version;
 
@@ -107,7 +108,7 @@ public record EngineCapability(Map<String, Object> attributes) {
         Set<String> known = KNOWN_VALUES.get(key);
         if (known != null) {
             list.stream().filter(item -> !known.contains(item)).forEach(item -> problems.add(
-                    "attribute '" + key + "' has unknown value '" + item + "' (known: " + known + ")"));
+                    "attribute '" + key + "' has unknown value '" + item + "' (known: " + new TreeSet<>(known) + ")"));
         }
     }
 
