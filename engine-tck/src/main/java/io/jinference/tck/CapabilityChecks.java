@@ -1,5 +1,6 @@
 package io.jinference.tck;
 
+import io.jinference.hotplug.EngineCapability;
 import io.jinference.api.InferenceEngine;
 import java.util.List;
 import java.util.function.Predicate;

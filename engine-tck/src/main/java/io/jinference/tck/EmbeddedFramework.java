@@ -1,5 +1,6 @@
 package io.jinference.tck;
 
+import io.jinference.hotplug.EngineCapability;
 import io.jinference.api.EngineNamespace;
 import io.jinference.api.InferenceEngine;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.jinference.tck;
 
+import io.jinference.hotplug.EngineCapability;
 import io.jinference.api.EngineContext;
 import io.jinference.api.HostProfile;
 import io.jinference.api.InferenceEngine;

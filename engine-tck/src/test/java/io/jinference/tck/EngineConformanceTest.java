@@ -1,5 +1,6 @@
 package io.jinference.tck;
 
+import io.jinference.hotplug.TestBundleJar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

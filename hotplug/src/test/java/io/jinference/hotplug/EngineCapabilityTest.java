@@ -1,4 +1,4 @@
-package io.jinference.tck;
+package io.jinference.hotplug;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

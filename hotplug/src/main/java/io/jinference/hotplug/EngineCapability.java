@@ -1,4 +1,4 @@
-package io.jinference.tck;
+package io.jinference.hotplug;
 
 import io.jinference.api.EngineNamespace;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.jinference.tck;
+package io.jinference.hotplug;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +12,12 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /** Writes a bundle jar from a manifest and compiled test classes, for bundles that must be broken on purpose. */
-final class TestBundleJar {
+public final class TestBundleJar {
 
     private TestBundleJar() {
     }
 
-    static Path write(Path jar, Map<String, String> headers, Class<?>... classes) throws IOException {
+    public static Path write(Path jar, Map<String, String> headers, Class<?>... classes) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         headers.forEach((name, value) -> manifest.getMainAttributes().putValue(name, value));
