@@ -1,0 +1,28 @@
+package io.jinference.registry;
+
+import io.jinference.api.Reason;
+import java.util.List;
+import org.osgi.framework.Version;
+
+/**
+ * One installed engine (one version of it) judged against a model and a host.
+ *
+ * @param available true when it can run at least one of the requested specs here
+ * @param specs what it can run (statically, plus what its probe added), grouped per (format, size)
+ * @param reasons why it cannot; empty when available
+ * @param runtime what its probe found, or null when not probed
+ * @param note the probe's remark, or why no probe ran; null when there is nothing to say
+ */
+public record EngineCandidate(String engine, Version version, long bundleId, boolean available, List<SpecParams> specs,
+        List<Reason> reasons, String runtime, String note) {
+
+    public EngineCandidate {
+        specs = List.copyOf(specs);
+        reasons = List.copyOf(reasons);
+    }
+
+    /** "vLLM 0.11.0" */
+    public String label() {
+        return engine + " " + version;
+    }
+}

@@ -1,0 +1,219 @@
+package io.jinference.runtime;
+
+import io.jinference.api.EngineException;
+import io.jinference.api.HostProfile;
+import io.jinference.api.InferenceEngine;
+import io.jinference.api.LoadRequest;
+import io.jinference.api.ModelFamily;
+import io.jinference.api.ModelSpec;
+import io.jinference.api.RunningModel;
+import io.jinference.registry.Choice;
+import io.jinference.registry.Decision;
+import io.jinference.registry.EngineRegistry;
+import io.jinference.registry.SelectionRequest;
+import io.jinference.registry.Selector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launches, lists, describes and terminates models; the only writer of model state. The engine is the one the
+ * {@link Selector} chooses (or the one the client named, if it can run the spec), and every call into an engine
+ * runs with the engine bundle's class loader as TCCL.
+ */
+public final class ModelManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
+    private static final String UID_SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final Selector selector;
+    private final EngineRegistry registry;
+    private final HostProfile host;
+    private final Path home;
+    private final ChatTemplateRendering templates;
+    private final Map<String, ModelInstance> models = new LinkedHashMap<>();
+    private final ExecutorService background = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "jinference-launch");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final SecureRandom random = new SecureRandom();
+
+    public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
+            ChatTemplateRendering templates) {
+        this.selector = selector;
+        this.registry = registry;
+        this.host = host;
+        this.home = home;
+        this.templates = templates;
+    }
+
+    /**
+     * Launches a model and returns its UID. With {@code waitReady} the call returns once the model serves (a load
+     * failure is thrown and the UID is freed); without, it returns at once and a load failure leaves the model
+     * {@link ModelState#FAILED} with the reason in its description.
+     *
+     * @throws LaunchException when no engine can run the spec, the model file is missing or the UID is taken
+     * @throws EngineException when the engine fails to load the model
+     */
+    public String launch(LaunchSpec spec, boolean waitReady) {
+        if (spec.modelName() == null || spec.modelName().isBlank()) {
+            throw new LaunchException("model_name is required");
+        }
+        Decision decision = selector.decide(new SelectionRequest(spec.modelName(), spec.format(), spec.size(),
+                spec.quantization(), spec.engine(), null), host);
+        Choice choice = decision.choice();
+        if (choice == null) {
+            throw new LaunchException("No engine can run " + spec.modelName() + " here: " + decision.explanation());
+        }
+        Path modelPath = ModelFiles.resolve(home, decision.family(), choice.spec(), choice.quantization(),
+                spec.modelPath());
+        InferenceEngine engine = engineService(choice);
+        ModelInstance instance = register(spec.modelUid(), decision.family(), choice);
+        LoadRequest request = new LoadRequest(instance.uid(), decision.family(), choice.spec(), choice.quantization(),
+                modelPath, spec.options(), List.of());
+        LOG.info("Launching {} as {} on {} {}: {}", spec.modelName(), instance.uid(), choice.engine().engine(),
+                choice.engine().version(), choice.why());
+        if (waitReady) {
+            load(instance, engine, request, true);
+        } else {
+            background.execute(() -> load(instance, engine, request, false));
+        }
+        return instance.uid();
+    }
+
+    private void load(ModelInstance instance, InferenceEngine engine, LoadRequest request, boolean rethrow) {
+        EngineClassLoader loader = EngineClassLoader.of(engine);
+        try {
+            Path workDir = Files.createDirectories(home.resolve("models").resolve(instance.uid()));
+            HostEngineContext context = new HostEngineContext(home, workDir, host, templates);
+            RunningModel loaded = loader.call(() -> engine.load(request, context));
+            instance.ready(new ClassLoaderSafeModel(loaded, loader));
+            LOG.info("Model {} is ready", instance.uid());
+        } catch (IOException | RuntimeException e) {
+            String message = e instanceof EngineException || e instanceof IllegalArgumentException
+                    ? e.getMessage() : "Loading failed: " + e;
+            LOG.warn("Model {} failed to launch: {}", instance.uid(), message);
+            if (rethrow) {
+                remove(instance.uid());
+                if (e instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new UncheckedIOException((IOException) e);
+            }
+            instance.failed(message);
+        }
+    }
+
+    private InferenceEngine engineService(Choice choice) {
+        long bundleId = choice.engine().bundleId();
+        Optional<InferenceEngine> service = registry.descriptors().stream()
+                .filter(descriptor -> descriptor.bundleId() == bundleId)
+                .findFirst()
+                .flatMap(registry::service);
+        return service.orElseThrow(() -> new EngineException(EngineException.Kind.UNAVAILABLE,
+                "Engine " + choice.engine().engine() + " " + choice.engine().version()
+                        + " has no running service (is its bundle started?)"));
+    }
+
+    private synchronized ModelInstance register(String requestedUid, ModelFamily family, Choice choice) {
+        String uid = requestedUid;
+        if (uid != null && !uid.isBlank()) {
+            ModelInstance existing = models.get(uid);
+            if (existing != null && existing.state() != ModelState.FAILED) {
+                throw new LaunchException("Model is already in the model list, uid: " + uid);
+            }
+        } else {
+            uid = family.name();
+            while (models.containsKey(uid)) {
+                uid = family.name() + "-" + randomSuffix();
+            }
+        }
+        ModelSpec spec = choice.spec();
+        ModelInstance instance = new ModelInstance(uid, family, spec, choice.quantization(), choice.engine().engine(),
+                String.valueOf(choice.engine().version()), choice.engine().bundleId(), choice.why());
+        models.put(uid, instance);
+        return instance;
+    }
+
+    private String randomSuffix() {
+        StringBuilder suffix = new StringBuilder(8);
+        for (int i = 0; i < 8; i++) {
+            suffix.append(UID_SUFFIX_CHARS.charAt(random.nextInt(UID_SUFFIX_CHARS.length())));
+        }
+        return suffix.toString();
+    }
+
+    /** The model with this UID, in any state. */
+    public synchronized ModelInstance get(String uid) {
+        ModelInstance instance = models.get(uid);
+        if (instance == null) {
+            throw new ModelNotFoundException(uid);
+        }
+        return instance;
+    }
+
+    /** The loaded model behind this UID, ready to serve. */
+    public RunningModel ready(String uid) {
+        return get(uid).readyModel();
+    }
+
+    public synchronized List<ModelInstance> list() {
+        return new ArrayList<>(models.values());
+    }
+
+    /** Unloads the model and frees its UID. */
+    public void terminate(String uid) {
+        ModelInstance instance = get(uid);
+        RunningModel loaded = instance.terminating();
+        try {
+            if (loaded != null) {
+                loaded.close();
+            }
+        } finally {
+            remove(uid);
+            LOG.info("Model {} terminated", uid);
+        }
+    }
+
+    /** Terminates every model that was loaded by the given engine bundle (before the bundle goes away). */
+    public void terminateEngineModels(long bundleId) {
+        list().stream().filter(instance -> instance.engineBundleId() == bundleId)
+                .forEach(instance -> terminateQuietly(instance.uid()));
+    }
+
+    private synchronized void remove(String uid) {
+        models.remove(uid);
+    }
+
+    private void terminateQuietly(String uid) {
+        try {
+            terminate(uid);
+        } catch (RuntimeException e) {
+            LOG.warn("Terminating {} failed: {}", uid, e.toString());
+        }
+    }
+
+    /** Terminates every model. */
+    @Override
+    public void close() {
+        background.shutdownNow();
+        list().forEach(instance -> terminateQuietly(instance.uid()));
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

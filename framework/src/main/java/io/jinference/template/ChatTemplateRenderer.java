@@ -1,0 +1,127 @@
+package io.jinference.template;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import io.jinference.api.ChatMessage;
+import io.jinference.api.EngineException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import jinjava.javax.el.CompositeELResolver;
+
+/**
+ * Renders Hugging Face style Jinja chat templates (from a GGUF's {@code tokenizer.chat_template}, a
+ * {@code tokenizer_config.json} or the catalog) with Jinjava, configured like the Jinja environment of
+ * {@code transformers}: {@code trim_blocks} and {@code lstrip_blocks} on, a {@code raise_exception} and a
+ * {@code strftime_now} function, and Python string methods on strings. Thread safe; create one and share it.
+ *
+ * <p>Template variables: {@code messages} (a list of {@code {role, content}} maps), {@code add_generation_prompt}
+ * (default true), {@code bos_token} and {@code eos_token} (default empty), plus whatever the caller adds.
+ */
+public final class ChatTemplateRenderer {
+
+    /** Bounds a runaway template so it cannot exhaust the heap of the server. */
+    private static final long MAX_OUTPUT_CHARS = 8L * 1024 * 1024;
+
+    private final Jinjava jinjava;
+
+    public ChatTemplateRenderer() {
+        CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PythonStringMethods());
+        resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        jinjava = new Jinjava(JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .withKeepTrailingNewline(true)
+                .withFailOnUnknownTokens(false)
+                .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .withElResolver(resolver)
+                .build());
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                TemplateFunctions.class, "raiseException", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+                TemplateFunctions.class, "strftimeNow", String.class));
+    }
+
+    /**
+     * Renders {@code template} for {@code messages}.
+     *
+     * @param variables extra variables ({@code add_generation_prompt}, {@code bos_token}, {@code eos_token}, …);
+     *        may be null
+     * @throws EngineException {@link EngineException.Kind#INVALID_REQUEST} when the template does not parse, fails
+     *         while rendering, or rejects the conversation through {@code raise_exception}
+     */
+    public String render(String template, List<ChatMessage> messages, Map<String, Object> variables) {
+        Map<String, Object> bindings = new HashMap<>();
+        bindings.put("add_generation_prompt", true);
+        bindings.put("bos_token", "");
+        bindings.put("eos_token", "");
+        if (variables != null) {
+            bindings.putAll(variables);
+        }
+        bindings.put("messages", asMaps(messages));
+        RenderResult result;
+        try {
+            result = jinjava.renderForResult(JinjaCompatibility.rewrite(withoutTrailingNewline(template)), bindings);
+        } catch (RuntimeException e) {
+            throw invalid(messageOf(e));
+        }
+        Optional<TemplateError> fatal = result.getErrors().stream()
+                .filter(error -> error.getSeverity() == TemplateError.ErrorType.FATAL)
+                .findFirst();
+        if (fatal.isPresent()) {
+            throw invalid(describe(fatal.get()));
+        }
+        return result.getOutput();
+    }
+
+    /**
+     * Jinja drops one trailing newline of the template source ({@code keep_trailing_newline=False}); Jinjava's
+     * option of that name instead trims the rendered output, which would cut the newline that ends a ChatML
+     * generation prompt. So the source is trimmed here and Jinjava keeps the output as rendered.
+     */
+    private static String withoutTrailingNewline(String template) {
+        return template.endsWith("\n") ? template.substring(0, template.length() - 1) : template;
+    }
+
+    private static List<Map<String, Object>> asMaps(List<ChatMessage> messages) {
+        List<Map<String, Object>> maps = new ArrayList<>(messages.size());
+        for (ChatMessage message : messages) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("role", message.role());
+            map.put("content", message.content() == null ? "" : message.content());
+            maps.add(map);
+        }
+        return maps;
+    }
+
+    private static String describe(TemplateError error) {
+        String where = error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : "";
+        return rejection(error.getException()).orElse("The chat template failed" + where + ": " + error.getMessage());
+    }
+
+    private static String messageOf(Throwable e) {
+        return rejection(e).orElse("The chat template failed: " + e.getMessage());
+    }
+
+    /** The message of a {@code raise_exception} call somewhere in the cause chain of {@code e}. */
+    private static Optional<String> rejection(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TemplateFunctions.TemplateRejectedException rejected) {
+                return Optional.of("The chat template rejected the conversation: " + rejected.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static EngineException invalid(String message) {
+        return new EngineException(EngineException.Kind.INVALID_REQUEST, message);
+    }
+}

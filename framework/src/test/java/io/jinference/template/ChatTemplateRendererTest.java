@@ -1,0 +1,136 @@
+package io.jinference.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jinference.api.ChatMessage;
+import io.jinference.api.EngineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class ChatTemplateRendererTest {
+
+    private static final List<ChatMessage> CONVERSATION = List.of(
+            new ChatMessage("system", "You are terse."),
+            new ChatMessage("user", "What is the capital of France?"));
+
+    private final ChatTemplateRenderer renderer = new ChatTemplateRenderer();
+
+    @Test
+    void rendersTheChatMlTemplateOfSmolLm2() throws IOException {
+        String prompt = renderer.render(resource("smollm2-chatml.jinja"), CONVERSATION, Map.of());
+
+        assertThat(prompt).isEqualTo("<|im_start|>system\nYou are terse.<|im_end|>\n"
+                + "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n"
+                + "<|im_start|>assistant\n");
+    }
+
+    @Test
+    void chatMlAddsItsDefaultSystemPromptAndHonoursAddGenerationPrompt() throws IOException {
+        String prompt = renderer.render(resource("smollm2-chatml.jinja"), List.of(new ChatMessage("user", "Hi")),
+                Map.of("add_generation_prompt", false));
+
+        assertThat(prompt).isEqualTo("<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by "
+                + "Hugging Face<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n");
+    }
+
+    @Test
+    void rendersTheLlama3Template() throws IOException {
+        List<ChatMessage> messages = List.of(new ChatMessage("system", "  Be brief.  "),
+                new ChatMessage("user", "Hello"), new ChatMessage("assistant", "Hi!"), new ChatMessage("user", "Bye"));
+
+        String prompt = renderer.render(resource("llama-3-instruct.jinja"), messages, Map.of());
+
+        assertThat(prompt).isEqualTo("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nHello<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\nHi!<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nBye<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+    }
+
+    /**
+     * Templates using Python-Jinja features Jinjava lacks: arithmetic inside slice bounds (Kimi-K2.5) and
+     * comparing a number with a boolean (seed-oss). They fail with a clear INVALID_REQUEST, checked below.
+     */
+    private static final List<String> KNOWN_UNSUPPORTED = List.of("Kimi-K2.5", "seed-oss");
+
+    @Test
+    void rendersEveryChatTemplateOfXinferencesCatalog() throws IOException {
+        Map<String, String> templates = new ObjectMapper().readValue(resource("xinference-chat-templates.json"),
+                new TypeReference<TreeMap<String, String>>() { });
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, String> entry : templates.entrySet()) {
+            if (KNOWN_UNSUPPORTED.contains(entry.getKey())) {
+                assertThatThrownBy(() -> renderer.render(entry.getValue(), CONVERSATION, Map.of()))
+                        .isInstanceOf(EngineException.class).hasMessageStartingWith("The chat template failed");
+                continue;
+            }
+            try {
+                String prompt = renderer.render(entry.getValue(), CONVERSATION,
+                        Map.of("bos_token", "<s>", "eos_token", "</s>"));
+                if (!prompt.contains("What is the capital of France?")) {
+                    failures.add(entry.getKey() + ": user message missing from " + prompt);
+                }
+            } catch (EngineException e) {
+                failures.add(entry.getKey() + ": " + e.getMessage());
+            }
+        }
+        assertThat(templates).hasSizeGreaterThan(80);
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void pythonStringMethodsWorkOnStrings() {
+        String template = "{{ messages[0].content.strip() }}|{{ messages[0].content.lstrip() }}|"
+                + "{{ messages[0].content.rstrip() }}|{{ messages[0].content.strip(' x') }}|"
+                + "{{ messages[0].role.startswith('sys') }}|{{ messages[0].role.endswith(('em', 'zz')) }}|"
+                + "{{ messages[0].role.upper() }}|{{ 'a.b.c'.split('.')|length }}|{{ ' a  b '.split()|join(',') }}|"
+                + "{{ '-'.join(['x', 'y']) }}|{{ 'hello world'.title() }}|{{ 'banana'.count('an') }}";
+
+        String out = renderer.render(template, List.of(new ChatMessage("system", " x hi x ")), Map.of());
+
+        assertThat(out).isEqualTo("x hi x|x hi x | x hi x|hi|true|true|SYSTEM|3|a,b|x-y|Hello World|2");
+    }
+
+    @Test
+    void raiseExceptionBecomesAnInvalidRequestWithTheTemplatesMessage() throws IOException {
+        Map<String, String> templates = new ObjectMapper().readValue(resource("xinference-chat-templates.json"),
+                new TypeReference<Map<String, String>>() { });
+        List<ChatMessage> notAlternating = List.of(new ChatMessage("user", "a"), new ChatMessage("user", "b"));
+
+        assertThatThrownBy(() -> renderer.render(resource("llama-2-chat.jinja"), notAlternating, Map.of()))
+                .isInstanceOfSatisfying(EngineException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.INVALID_REQUEST))
+                .hasMessageContaining("Conversation roles must alternate user/assistant/user/assistant");
+    }
+
+    @Test
+    void brokenTemplateSyntaxIsAnInvalidRequest() {
+        assertThatThrownBy(() -> renderer.render("{% for m in messages %}{{ m.content }}", CONVERSATION, Map.of()))
+                .isInstanceOfSatisfying(EngineException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.INVALID_REQUEST))
+                .hasMessageStartingWith("The chat template failed");
+    }
+
+    @Test
+    void strftimeNowFormatsTheCurrentDate() {
+        String out = renderer.render("{{ strftime_now('%d %b %Y') }}", CONVERSATION, Map.of());
+
+        assertThat(out).matches("\\d\\d [A-Z][a-z]{2} \\d{4}");
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ChatTemplateRendererTest.class.getResourceAsStream(name)) {
+            assertThat(in).as("test resource " + name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.jinference.launcher;
+
+import io.jinference.api.HostProfile;
+import io.jinference.catalog.ModelCatalog;
+import io.jinference.host.HostProbe;
+import io.jinference.host.HostProfiles;
+import io.jinference.registry.EngineRegistry;
+import io.jinference.registry.SelectionPolicy;
+import io.jinference.registry.Selector;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
+
+/**
+ * The OSGi side of a running Jinference: Felix with the engine bundles, the engine registry tracking them, the
+ * model catalog and the selector. The server adds models and REST on top; {@code jinf engines} without a server
+ * uses it alone.
+ */
+public final class EngineWorld implements AutoCloseable {
+    private final EmbeddedFelix felix;
+    private final EngineRegistry registry;
+    private final ModelCatalog catalog;
+    private final Selector selector;
+
+    private EngineWorld(EmbeddedFelix felix, EngineRegistry registry, ModelCatalog catalog, Selector selector) {
+        this.felix = felix;
+        this.registry = registry;
+        this.catalog = catalog;
+        this.selector = selector;
+    }
+
+    /** Starts Felix with its cache in {@code felixStorage} and the bundles of {@code bundleFolders}. */
+    public static EngineWorld start(Path home, Path felixStorage, List<Path> bundleFolders) {
+        EmbeddedFelix felix = EmbeddedFelix.start(felixStorage, bundleFolders);
+        EngineRegistry registry = new EngineRegistry(felix.context());
+        registry.open();
+        ModelCatalog catalog = ModelCatalog.open(home);
+        return new EngineWorld(felix, registry, catalog, new Selector(registry, catalog, SelectionPolicy.defaults()));
+    }
+
+    EngineRegistry registry() {
+        return registry;
+    }
+
+    ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * Calls {@code action} with the id of every bundle that starts stopping (stop, update, uninstall), before its
+     * services go away, so that models it serves are drained and closed while the engine still works.
+     */
+    void onBundleStopping(LongConsumer action) {
+        felix.context().addBundleListener((SynchronousBundleListener) event -> {
+            if (event.getType() == BundleEvent.STOPPING) {
+                action.accept(event.getBundle().getBundleId());
+            }
+        });
+    }
+
+    public Selector selector() {
+        return selector;
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        felix.close();
+    }
+
+    /** The probed host, or the given profile (a preset name, JSON or a JSON file). */
+    public static HostProfile host(String profile) {
+        return profile == null || profile.isBlank()
+                ? HostProbe.probe()
+                : HostProfiles.resolve(profile);
+    }
+}

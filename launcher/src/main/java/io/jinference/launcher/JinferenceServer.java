@@ -1,0 +1,68 @@
+package io.jinference.launcher;
+
+import io.jinference.api.HostProfile;
+import io.jinference.launcher.rest.RestServer;
+import io.jinference.runtime.ChatTemplateRendering;
+import io.jinference.runtime.ModelManager;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole Jinference server: the engine world (Felix, registry, catalog, selector), the model manager and the
+ * REST API. {@link #close()} shuts down in order: REST first (no new requests), then the models, then Felix.
+ */
+public final class JinferenceServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JinferenceServer.class);
+
+    private final EngineWorld world;
+    private final ModelManager models;
+    private final RestServer rest;
+
+    private JinferenceServer(EngineWorld world, ModelManager models, RestServer rest) {
+        this.world = world;
+        this.models = models;
+        this.rest = rest;
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @param home the Jinference home (registrations, felix cache, model work folders, extra bundles)
+     * @param bundleFolders folders whose bundle jars are installed and started, in order
+     * @param hostProfile null to probe this machine, else a preset name, JSON or a JSON file
+     */
+    public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
+            String hostProfile, ChatTemplateRendering templates) {
+        HostProfile host = EngineWorld.host(hostProfile);
+        EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders);
+        try {
+            ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates);
+            world.onBundleStopping(models::terminateEngineModels);
+            RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
+                    host, models);
+            LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
+            return new JinferenceServer(world, models, rest);
+        } catch (RuntimeException e) {
+            world.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return rest.port();
+    }
+
+    public ModelManager models() {
+        return models;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Jinference shutting down");
+        rest.close();
+        models.close();
+        world.close();
+    }
+}

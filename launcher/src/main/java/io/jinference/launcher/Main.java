@@ -1,0 +1,52 @@
+package io.jinference.launcher;
+
+import io.jinference.launcher.cli.ChatCommand;
+import io.jinference.launcher.cli.EnginesCommand;
+import io.jinference.launcher.cli.LaunchCommand;
+import io.jinference.launcher.cli.ListCommand;
+import io.jinference.launcher.cli.RegisterCommand;
+import io.jinference.launcher.cli.ServeCommand;
+import io.jinference.launcher.cli.TerminateCommand;
+import io.jinference.launcher.cli.UnregisterCommand;
+import io.jinference.template.ChatTemplateRenderer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code jinf}: the server and the command line. */
+@Command(name = "jinf", mixinStandardHelpOptions = true, version = "jinf 0.1.0",
+        description = "Jinference: LLM serving on the JVM with hot-pluggable OSGi engines.")
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    private Main() {
+    }
+
+    /** Without a subcommand, show the usage. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            // Client commands print answers; Felix's and Jetty's progress lines would only bury them.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        ChatTemplateRenderer renderer = new ChatTemplateRenderer();
+        CommandLine commandLine = new CommandLine(new Main())
+                .addSubcommand(new ServeCommand(renderer::render))
+                .addSubcommand(new EnginesCommand())
+                .addSubcommand(new LaunchCommand())
+                .addSubcommand(new ListCommand())
+                .addSubcommand(new TerminateCommand())
+                .addSubcommand(new ChatCommand())
+                .addSubcommand(new RegisterCommand())
+                .addSubcommand(new UnregisterCommand());
+        int exitCode = commandLine.execute(args);
+        // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).
+        System.exit(exitCode);
+    }
+}

@@ -1,0 +1,31 @@
+package io.jinference.launcher.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.jinference.api.CompletionRequest;
+import io.jinference.api.RunningModel;
+import io.jinference.runtime.ModelManager;
+import java.util.List;
+import java.util.Set;
+
+/** {@code POST /v1/completions}. */
+final class CompletionsHandler {
+    private final ModelManager models;
+
+    CompletionsHandler(ModelManager models) {
+        this.models = models;
+    }
+
+    void create(Context ctx) {
+        ObjectNode body = Json.body(ctx);
+        GenerationOptions options = GenerationOptions.parse(body, Set.of("prompt", "echo", "logprobs"));
+        List<String> prompts = Json.textOrTexts(body, "prompt");
+        if (prompts.size() != 1) {
+            throw ApiError.badRequest("prompt must be one string");
+        }
+        RunningModel model = models.ready(options.model());
+        CompletionRequest request = new CompletionRequest(prompts.get(0), options.sampling());
+        GenerationResponder.respond(ctx, options, new OpenAiShape.Completion(options.model()),
+                sink -> model.complete(request, sink));
+    }
+}

@@ -1,0 +1,90 @@
+package io.jinference.launcher.rest;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.jinference.api.EngineException;
+import io.jinference.runtime.ModelNotFoundException;
+import io.jinference.runtime.ModelNotReadyException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every failure becomes {@code {"detail": "..."}} with the right status: client mistakes 4xx, a model that cannot
+ * serve now 503, and anything unexpected 500 with the message only (the stack trace goes to the log, never to the
+ * client).
+ */
+final class ErrorMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private ErrorMapper() {
+    }
+
+    static void register(RoutesConfig routes) {
+        routes.exception(Exception.class, (e, ctx) -> answer(ctx, e));
+        // Javalin and Jetty answer an unknown route, a wrong method or an oversize body in plain text; an error
+        // mapped above is already JSON.
+        for (int status : new int[] {404, 405, 413}) {
+            routes.error(status, "*", ctx -> {
+                if (!isJson(ctx)) {
+                    detail(ctx, status, plainError(status, ctx));
+                }
+            });
+        }
+    }
+
+    private static String plainError(int status, Context ctx) {
+        return switch (status) {
+            case 404 -> "Not found: " + ctx.method() + " " + ctx.path();
+            case 405 -> "Method not allowed: " + ctx.method() + " " + ctx.path();
+            default -> "Request body too large: at most " + RestServer.MAX_REQUEST_BYTES + " bytes are accepted";
+        };
+    }
+
+    private static boolean isJson(Context ctx) {
+        String contentType = ctx.res().getContentType();
+        return contentType != null && contentType.startsWith("application/json");
+    }
+
+    private static void answer(Context ctx, Exception e) {
+        int status = status(e);
+        if (status == 500) {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            detail(ctx, status, "Internal error: " + e.getMessage());
+        } else {
+            detail(ctx, status, e.getMessage());
+        }
+    }
+
+    static int status(Throwable e) {
+        if (e instanceof ApiError apiError) {
+            return apiError.status();
+        }
+        if (e instanceof HttpResponseException http) {
+            return http.getStatus();
+        }
+        if (e instanceof ModelNotFoundException) {
+            return 404;
+        }
+        if (e instanceof ModelNotReadyException) {
+            return 503;
+        }
+        if (e instanceof EngineException engine) {
+            return switch (engine.kind()) {
+                case INVALID_REQUEST, LOAD_FAILED, UNSUPPORTED -> 400;
+                case UNAVAILABLE -> 503;
+                case INTERNAL -> 500;
+            };
+        }
+        if (e instanceof IllegalArgumentException) {
+            return 400;
+        }
+        return 500;
+    }
+
+    private static void detail(Context ctx, int status, String detail) {
+        ctx.status(status);
+        Json.send(ctx, Map.of("detail", detail == null ? "" : detail));
+    }
+}

@@ -1,0 +1,141 @@
+package io.jinference.launcher.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reading request bodies and writing JSON answers; every parse problem becomes a 400 with a clear detail. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    /** The request body as a JSON object. */
+    public static ObjectNode body(Context ctx) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            throw ApiError.badRequest("The request body is empty; a JSON object is expected");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("Malformed JSON body: " + e.getOriginalMessage());
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw ApiError.badRequest("The request body must be a JSON object");
+        }
+        return object;
+    }
+
+    public static void send(Context ctx, Object value) {
+        try {
+            ctx.contentType("application/json").result(MAPPER.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise the answer", e);
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** A text field, null when absent or JSON null; 400 when it is not a string. */
+    public static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest(field + " must be a string");
+        }
+        return value.asText();
+    }
+
+    public static String requiredText(JsonNode body, String field) {
+        String value = text(body, field);
+        if (value == null || value.isBlank()) {
+            throw ApiError.badRequest(field + " is required");
+        }
+        return value;
+    }
+
+    public static Integer integer(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+            throw ApiError.badRequest(field + " must be an integer");
+        }
+        return value.intValue();
+    }
+
+    public static Double number(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw ApiError.badRequest(field + " must be a number");
+        }
+        return value.doubleValue();
+    }
+
+    public static boolean bool(JsonNode body, String field, boolean fallback) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw ApiError.badRequest(field + " must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    /** A string or a list of strings, as OpenAI accepts for {@code stop} and {@code input}. */
+    public static List<String> textOrTexts(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        List<String> texts = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return texts;
+        }
+        if (value.isTextual()) {
+            texts.add(value.asText());
+            return texts;
+        }
+        if (value.isArray()) {
+            for (JsonNode item : value) {
+                if (!item.isTextual()) {
+                    throw ApiError.badRequest(field + " must be a string or a list of strings");
+                }
+                texts.add(item.asText());
+            }
+            return texts;
+        }
+        throw ApiError.badRequest(field + " must be a string or a list of strings");
+    }
+
+    /** Every non-null field of {@code body} not in {@code known}, as plain Java values. */
+    public static Map<String, Object> rest(JsonNode body, Set<String> known) {
+        Map<String, Object> rest = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            if (!known.contains(field.getKey()) && !field.getValue().isNull()) {
+                rest.put(field.getKey(), MAPPER.convertValue(field.getValue(), Object.class));
+            }
+        }
+        return rest;
+    }
+}

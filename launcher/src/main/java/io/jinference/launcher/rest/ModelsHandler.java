@@ -1,0 +1,92 @@
+package io.jinference.launcher.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.jinference.runtime.LaunchSpec;
+import io.jinference.runtime.ModelInstance;
+import io.jinference.runtime.ModelManager;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.Set;
+
+/**
+ * {@code /v1/models}: OpenAI's model list (with Xinference's description fields), and Xinference's launch,
+ * describe and terminate.
+ */
+final class ModelsHandler {
+    /**
+     * Launch keys Jinference reads itself or that only mean something to a Xinference cluster (replicas, GPUs of
+     * other workers, virtual environments); every other non-null key is an engine option.
+     */
+    private static final Set<String> LAUNCH_KEYS = Set.of("model_uid", "model_name", "model_engine", "model_type",
+            "model_format", "model_size_in_billions", "quantization", "model_path", "replica", "n_gpu", "n_worker",
+            "worker_ip", "gpu_idx", "replica_config", "download_hub", "peft_model_config", "request_limits",
+            "enable_virtual_env", "virtual_env_packages", "virtual_env_find_links", "envs");
+
+    private final ModelManager models;
+    private final Supplier<String> address;
+
+    ModelsHandler(ModelManager models, Supplier<String> address) {
+        this.models = models;
+        this.address = address;
+    }
+
+    void list(Context ctx) {
+        List<Map<String, Object>> data = models.list().stream().map(this::card).toList();
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("object", "list");
+        list.put("data", data);
+        Json.send(ctx, list);
+    }
+
+    private Map<String, Object> card(ModelInstance instance) {
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("id", instance.uid());
+        card.put("object", "model");
+        card.put("created", instance.createdEpochSeconds());
+        card.put("owned_by", "jinference");
+        card.putAll(instance.describe(address.get()));
+        return card;
+    }
+
+    void launch(Context ctx) {
+        ObjectNode body = Json.body(ctx);
+        String modelType = Json.text(body, "model_type");
+        if (modelType != null && !modelType.equalsIgnoreCase("LLM")) {
+            throw ApiError.badRequest("Only model_type LLM can be launched, got " + modelType);
+        }
+        LaunchSpec spec = new LaunchSpec(Json.requiredText(body, "model_name"), Json.text(body, "model_engine"),
+                Json.text(body, "model_format"), size(body.get("model_size_in_billions")),
+                Json.text(body, "quantization"), Json.text(body, "model_uid"), Json.text(body, "model_path"),
+                Json.rest(body, LAUNCH_KEYS));
+        boolean waitReady = !"false".equalsIgnoreCase(ctx.queryParam("wait_ready"));
+        Json.send(ctx, Map.of("model_uid", models.launch(spec, waitReady)));
+    }
+
+    /** Xinference's size: an integer or a string such as "1_8"; a decimal number is accepted as well. */
+    static String size(JsonNode size) {
+        if (size == null || size.isNull()) {
+            return null;
+        }
+        if (size.isTextual()) {
+            return size.asText();
+        }
+        if (size.isNumber()) {
+            return size.decimalValue().stripTrailingZeros().max(BigDecimal.ZERO).toPlainString().replace('.', '_');
+        }
+        throw ApiError.badRequest("model_size_in_billions must be a number or a string such as \"1_8\"");
+    }
+
+    void describe(Context ctx) {
+        Json.send(ctx, models.get(ctx.pathParam("model_uid")).describe(address.get()));
+    }
+
+    void terminate(Context ctx) {
+        models.terminate(ctx.pathParam("model_uid"));
+        Json.send(ctx, null);
+    }
+}

@@ -1,0 +1,98 @@
+package io.jinference.launcher.rest;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.jinference.api.HostProfile;
+import io.jinference.catalog.ModelCatalog;
+import io.jinference.registry.EngineRegistry;
+import io.jinference.registry.Selector;
+import io.jinference.runtime.ModelManager;
+import java.util.function.Supplier;
+
+/**
+ * The REST API: every route and every error mapping in one place. OpenAI routes ({@code /v1/models},
+ * {@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}) and Xinference's (launch,
+ * describe, terminate, engines, registrations, cluster, status).
+ */
+public final class RestServer implements AutoCloseable {
+    /** Bodies above this size are refused with 413 before they are read. */
+    public static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+
+    private final Javalin app;
+    private final String address;
+
+    private RestServer(Javalin app, String address) {
+        this.app = app;
+        this.address = address;
+    }
+
+    /** Starts serving on {@code host:port} (port 0 picks a free one). */
+    public static RestServer start(String host, int port, ModelCatalog catalog, Selector selector,
+            EngineRegistry registry, HostProfile hostProfile, ModelManager models) {
+        AddressHolder address = new AddressHolder();
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            routes(config.routes, catalog, selector, registry, hostProfile, models, address);
+            ErrorMapper.register(config.routes);
+        });
+        app.start(host, port);
+        address.value = host + ":" + app.port();
+        return new RestServer(app, address.value);
+    }
+
+    private static void routes(RoutesConfig routes, ModelCatalog catalog, Selector selector,
+            EngineRegistry registry, HostProfile host, ModelManager models, Supplier<String> address) {
+        ClusterHandler cluster = new ClusterHandler(host, address);
+        routes.get("/status", cluster::status);
+        routes.get("/v1/cluster/auth", cluster::auth);
+        routes.get("/v1/cluster/info", cluster::info);
+        routes.get("/v1/cluster/devices", cluster::devices);
+
+        EnginesHandler engines = new EnginesHandler(selector, registry, host);
+        routes.get("/v1/engines/{model_name}/explain", engines::explain);
+        routes.get("/v1/engines/{model_name}", engines::engines);
+
+        RegistrationsHandler registrations = new RegistrationsHandler(catalog);
+        routes.get("/v1/model_registrations/{model_type}", registrations::list);
+        routes.post("/v1/model_registrations/{model_type}", registrations::register);
+        routes.get("/v1/model_registrations/{model_type}/{model_name}", registrations::get);
+        routes.delete("/v1/model_registrations/{model_type}/{model_name}", registrations::unregister);
+
+        routes.get("/v1/models/families", new FamiliesHandler(catalog)::families);
+        routes.get("/v1/models/vllm-supported", engines::vllmSupported);
+        ModelsHandler launched = new ModelsHandler(models, address);
+        routes.get("/v1/models", launched::list);
+        routes.post("/v1/models", launched::launch);
+        routes.get("/v1/models/{model_uid}", launched::describe);
+        routes.delete("/v1/models/{model_uid}", launched::terminate);
+
+        routes.post("/v1/chat/completions", new ChatCompletionsHandler(models)::create);
+        routes.post("/v1/completions", new CompletionsHandler(models)::create);
+        routes.post("/v1/embeddings", new EmbeddingsHandler(models)::create);
+    }
+
+    /** The server's address is known only once Jetty has bound its port. */
+    private static final class AddressHolder implements Supplier<String> {
+        private volatile String value;
+
+        @Override
+        public String get() {
+            return value;
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** {@code host:port} as models' descriptions show it. */
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

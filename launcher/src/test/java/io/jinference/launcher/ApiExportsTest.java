@@ -1,0 +1,19 @@
+package io.jinference.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+final class ApiExportsTest {
+    @Test
+    void exportsTheApiPackageWithItsBundleVersion() {
+        assertThat(ApiExports.systemPackagesExtra()).contains("io.jinference.api;version=1.0.0")
+                .doesNotContain("io.jinference.registry").doesNotContain("uses:=");
+    }
+
+    @Test
+    void splitsHeaderClausesOutsideQuotesOnly() {
+        assertThat(ApiExports.splitClauses("a;uses:=\"x,y\";version=\"1.0.0\",b;version=\"2.0.0\""))
+                .containsExactly("a;uses:=\"x,y\";version=\"1.0.0\"", "b;version=\"2.0.0\"");
+    }
+}
