@@ -150,24 +150,4 @@ class EngineBundlesTest {
         assertThat(engineServices()).isEmpty();
         assertRejected(Problem.NOT_FOUND, "No bundle with id " + id, () -> bundles.remove(id));
     }
-
-    @Test
-    void drainsAnEngineBeforeItsBundleStopsUpdatesOrGoes() throws Exception {
-        List<String> calls = new ArrayList<>();
-        long id = bundles.install("engine.jar", open(jars.engine("1.0.0"))).id();
-        try (EngineStopGuard guard = EngineStopGuard.open(framework.context(),
-                bundleId -> calls.add(bundleId + " with services " + servicesQuietly()))) {
-            bundles.update(id, open(jars.engine("2.0.0")));
-            bundles.remove(id);
-        }
-        assertThat(calls).containsExactly(id + " with services [1.0.0]", id + " with services [2.0.0]");
-    }
-
-    private List<String> servicesQuietly() {
-        try {
-            return engineServices();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

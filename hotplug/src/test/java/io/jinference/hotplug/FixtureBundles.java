@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Engine bundle jars, well-formed or broken in one way each, written into a folder. */
-final class FixtureBundles {
+public final class FixtureBundles {
 
     static final String CAPABILITY = "io.jinference.engine;engine=fixture;version:Version=\"%s\";"
             + "formats:List<String>=\"onnx\";os:List<String>=\"linux\";arch:List<String>=\"x86_64\";"
@@ -16,32 +16,32 @@ final class FixtureBundles {
 
     private final Path folder;
 
-    FixtureBundles(Path folder) {
+    public FixtureBundles(Path folder) {
         this.folder = folder;
     }
 
     /** A working engine adapter of the given version. */
-    Path engine(String version) throws IOException {
+    public Path engine(String version) throws IOException {
         return write("engine-" + version + ".jar", headers(version, FixtureEngineActivator.class));
     }
 
-    Path throwingActivator() throws IOException {
+    public Path throwingActivator() throws IOException {
         return write("throwing.jar", headers("1.0.0", ThrowingActivator.class), ThrowingActivator.class);
     }
 
-    Path missingImport() throws IOException {
+    public Path missingImport() throws IOException {
         Map<String, String> headers = headers("1.0.0", FixtureEngineActivator.class);
         headers.put("Import-Package", "io.jinference.api,org.osgi.framework,com.example.nowhere");
         return write("missing-import.jar", headers);
     }
 
-    Path capability(String header) throws IOException {
+    public Path capability(String header) throws IOException {
         Map<String, String> headers = headers("1.0.0", FixtureEngineActivator.class);
         headers.put("Provide-Capability", header);
         return write("capability.jar", headers);
     }
 
-    Path foreignNatives() throws IOException {
+    public Path foreignNatives() throws IOException {
         Map<String, String> headers = headers("1.0.0", FixtureEngineActivator.class);
         headers.remove("Provide-Capability");
         headers.put("Require-Capability", "osgi.native;filter:=\"(osgi.native.osname~=plan9)\"");
@@ -49,7 +49,7 @@ final class FixtureBundles {
     }
 
     /** A runtime bundle for this platform: natives required, no engine capability. */
-    Path runtime() throws IOException {
+    public Path runtime() throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Bundle-ManifestVersion", "2");
         headers.put("Bundle-SymbolicName", "fixture.runtime");

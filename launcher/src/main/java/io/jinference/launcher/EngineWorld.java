@@ -60,6 +60,10 @@ public final class EngineWorld implements AutoCloseable {
         });
     }
 
+    org.osgi.framework.BundleContext bundleContext() {
+        return felix.context();
+    }
+
     public Selector selector() {
         return selector;
     }

@@ -1,6 +1,7 @@
 package io.jinference.launcher;
 
 import io.jinference.api.HostProfile;
+import io.jinference.launcher.rest.EngineBundlesHandler;
 import io.jinference.launcher.rest.RestServer;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
@@ -19,11 +20,13 @@ public final class JinferenceServer implements AutoCloseable {
     private final EngineWorld world;
     private final ModelManager models;
     private final RestServer rest;
+    private final EngineHotplug hotplug;
 
-    private JinferenceServer(EngineWorld world, ModelManager models, RestServer rest) {
+    private JinferenceServer(EngineWorld world, ModelManager models, RestServer rest, EngineHotplug hotplug) {
         this.world = world;
         this.models = models;
         this.rest = rest;
+        this.hotplug = hotplug;
     }
 
     /**
@@ -36,14 +39,16 @@ public final class JinferenceServer implements AutoCloseable {
     public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
             String hostProfile, ChatTemplateRendering templates) {
         HostProfile host = EngineWorld.host(hostProfile);
-        EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders);
+        EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders.stream()
+                .filter(folder -> !folder.equals(EngineHotplug.watchedFolder(home))).toList());
         try {
             ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates);
             world.onBundleStopping(models::terminateEngineModels);
+            EngineHotplug hotplug = EngineHotplug.start(world, home);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
-                    host, models);
+                    host, models, routes -> EngineBundlesHandler.register(routes, hotplug, models));
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
-            return new JinferenceServer(world, models, rest);
+            return new JinferenceServer(world, models, rest, hotplug);
         } catch (RuntimeException e) {
             world.close();
             throw e;
@@ -62,6 +67,7 @@ public final class JinferenceServer implements AutoCloseable {
     public void close() {
         LOG.info("Jinference shutting down");
         rest.close();
+        hotplug.close();
         models.close();
         world.close();
     }

@@ -1,5 +1,6 @@
 package io.jinference.launcher;
 
+import io.jinference.launcher.cli.BundlesCommand;
 import io.jinference.launcher.cli.ChatCommand;
 import io.jinference.launcher.cli.EnginesCommand;
 import io.jinference.launcher.cli.LaunchCommand;
@@ -44,7 +45,8 @@ public final class Main implements Runnable {
                 .addSubcommand(new TerminateCommand())
                 .addSubcommand(new ChatCommand())
                 .addSubcommand(new RegisterCommand())
-                .addSubcommand(new UnregisterCommand());
+                .addSubcommand(new UnregisterCommand())
+                .addSubcommand(new BundlesCommand());
         int exitCode = commandLine.execute(args);
         // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).
         System.exit(exitCode);
