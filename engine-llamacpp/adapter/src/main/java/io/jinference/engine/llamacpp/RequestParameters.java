@@ -1,0 +1,65 @@
+package io.jinference.engine.llamacpp;
+
+import de.kherud.llama.InferenceParameters;
+import io.jinference.api.EngineException;
+import io.jinference.api.SamplingParams;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Maps a request's {@link SamplingParams} onto java-llama.cpp's {@link InferenceParameters}. */
+final class RequestParameters {
+
+    private RequestParameters() {
+    }
+
+    /**
+     * @param maxTokens the completion budget already fitted to the context
+     * @param familyStop the model family's stop strings, added to the request's own
+     * @param defaultSeed the launch option {@code seed}, used when the request gives none; may be null
+     */
+    static InferenceParameters of(String prompt, SamplingParams sampling, int maxTokens, List<String> familyStop,
+            Long defaultSeed) {
+        InferenceParameters parameters = new InferenceParameters(prompt).setNPredict(maxTokens);
+        if (sampling.temperature() != null) {
+            parameters.setTemperature(nonNegative("temperature", sampling.temperature()).floatValue());
+        }
+        if (sampling.topP() != null) {
+            double topP = sampling.topP();
+            if (topP <= 0 || topP > 1) {
+                throw invalid("top_p must be in (0, 1], got " + topP);
+            }
+            parameters.setTopP((float) topP);
+        }
+        if (sampling.topK() != null) {
+            // 0 or less means "no top-k cut" to llama.cpp, as -1 does to vLLM and OpenAI-style clients
+            parameters.setTopK(Math.max(sampling.topK(), 0));
+        }
+        if (sampling.repetitionPenalty() != null) {
+            parameters.setRepeatPenalty(nonNegative("repetition_penalty", sampling.repetitionPenalty()).floatValue());
+        }
+        Long seed = sampling.seed() != null ? sampling.seed() : defaultSeed;
+        if (seed != null) {
+            // llama.cpp's seed is a uint32; keep the low 32 bits of larger seeds
+            parameters.setSeed((int) seed.longValue());
+        }
+        Set<String> stop = new LinkedHashSet<>(sampling.stop());
+        stop.addAll(familyStop);
+        stop.removeIf(String::isEmpty);
+        if (!stop.isEmpty()) {
+            parameters.setStopStrings(stop.toArray(String[]::new));
+        }
+        return parameters;
+    }
+
+    private static Double nonNegative(String name, Double value) {
+        if (value < 0 || value.isNaN()) {
+            throw invalid(name + " must not be negative, got " + value);
+        }
+        return value;
+    }
+
+    private static EngineException invalid(String message) {
+        return new EngineException(EngineException.Kind.INVALID_REQUEST, message);
+    }
+}
