@@ -40,7 +40,7 @@ public final class EngineConformance {
     private final List<EngineCapability> capabilities;
     private final Predicate<String> resourceExists;
     private final EmbeddedFramework framework;
-    private LoadRequest model;
+    private final List<LoadRequest> models = new ArrayList<>();
     private HostProfile host = TckHost.current();
     private EngineContext context;
 
@@ -77,9 +77,13 @@ public final class EngineConformance {
         return new EngineConformance(engine, List.of(new EngineCapability(capabilityAttributes)), path -> false, null);
     }
 
-    /** The model the load, generation and embedding checks use; its abilities are the capability's. */
+    /**
+     * A model the load, generation and embedding checks use; call it again to check more models in the same run.
+     * The abilities checked are those both the capability and the model's family declare; abilities the capability
+     * does not declare must answer UNSUPPORTED.
+     */
     public EngineConformance model(LoadRequest request) {
-        this.model = Objects.requireNonNull(request, "request");
+        models.add(Objects.requireNonNull(request, "request"));
         return this;
     }
 
@@ -89,20 +93,23 @@ public final class EngineConformance {
         return this;
     }
 
-    /** The context lent to {@code load}; by default temporary folders and no chat template renderer. */
+    /** The context lent to {@code load}; by default temporary folders and the host's chat template renderer. */
     public EngineConformance context(EngineContext engineContext) {
         this.context = Objects.requireNonNull(engineContext, "engineContext");
         return this;
     }
 
-    /** Every check, in the order they must run (the model is loaded by the first that needs it, closed by the last). */
+    /**
+     * Every check, in the order they must run: the engine's own, then each model's (loaded by the first check that
+     * needs it, closed by its last), then the bundle's stop and restart. With several models, each model's check
+     * names start with its UID.
+     */
     public List<Check> checks() {
-        if (model == null) {
+        if (models.isEmpty()) {
             throw new IllegalStateException("Give the conformance run a model to load with model(LoadRequest)");
         }
         EngineContext loadContext = context != null ? context : new TckEngineContext(host);
-        ModelUnderTest loaded = new ModelUnderTest(engine, model, loadContext);
-        List<String> abilities = capabilities.stream().filter(c -> engine.name().equals(c.engine())).findFirst()
+        List<String> declared = capabilities.stream().filter(c -> engine.name().equals(c.engine())).findFirst()
                 .map(EngineCapability::abilities).orElse(List.of());
 
         List<Check> checks = new ArrayList<>(CapabilityChecks.of(capabilities, resourceExists, engine));
@@ -110,7 +117,23 @@ public final class EngineConformance {
             checks.add(BundleChecks.serviceProperty(framework, engine));
         }
         checks.addAll(ProbeChecks.of(engine, host));
-        checks.addAll(LifecycleChecks.loading(loaded, engine, loadContext));
+        for (LoadRequest model : models) {
+            String prefix = models.size() == 1 ? "" : "[" + model.modelUid() + "] ";
+            modelChecks(new ModelUnderTest(engine, model, loadContext), declared, loadContext).stream()
+                    .map(check -> new Check(prefix + check.name(), check.body()))
+                    .forEach(checks::add);
+        }
+        if (framework != null) {
+            checks.add(BundleChecks.stopAndRestart(framework));
+        }
+        return checks;
+    }
+
+    /** The checks of one model; an engine may declare more abilities than one model has (llama.cpp embeds only
+     * with models launched for it), so the abilities checked are those both declare. */
+    private List<Check> modelChecks(ModelUnderTest loaded, List<String> declared, EngineContext loadContext) {
+        List<String> abilities = declared.stream().filter(loaded.request().family().abilities()::contains).toList();
+        List<Check> checks = new ArrayList<>(LifecycleChecks.loading(loaded, engine, loadContext));
         for (Ability ability : List.of(Ability.CHAT, Ability.GENERATE)) {
             if (abilities.contains(ability.capabilityName())) {
                 checks.addAll(GenerationChecks.of(ability, loaded));
@@ -119,11 +142,8 @@ public final class EngineConformance {
         if (abilities.contains(Ability.EMBED.capabilityName())) {
             checks.addAll(EmbeddingChecks.of(loaded));
         }
-        checks.addAll(AbilityChecks.undeclared(abilities, loaded));
+        checks.addAll(AbilityChecks.undeclared(declared, loaded));
         checks.add(LifecycleChecks.closing(loaded));
-        if (framework != null) {
-            checks.add(BundleChecks.stopAndRestart(framework));
-        }
         return checks;
     }
 

@@ -2,8 +2,8 @@ package io.jinference.tck;
 
 import io.jinference.api.ChatMessage;
 import io.jinference.api.EngineContext;
-import io.jinference.api.EngineException;
 import io.jinference.api.HostProfile;
+import io.jinference.template.ChatTemplateRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,10 +13,11 @@ import java.util.Map;
 
 /**
  * The context a conformance run lends the engine: fresh temporary home and work folders, the host under test, and
- * no Jinja renderer (an engine that renders chat templates through the host is run with the host's context instead,
- * see {@link EngineConformance#context(EngineContext)}).
+ * the host's own Jinja chat template renderer.
  */
 final class TckEngineContext implements EngineContext {
+
+    private static final ChatTemplateRenderer RENDERER = new ChatTemplateRenderer();
 
     private final Path home;
     private final Path workDir;
@@ -49,7 +50,6 @@ final class TckEngineContext implements EngineContext {
 
     @Override
     public String renderChatTemplate(String template, List<ChatMessage> messages, Map<String, Object> variables) {
-        throw new EngineException(EngineException.Kind.UNSUPPORTED, "This conformance run has no chat template "
-                + "renderer; give the run the host's EngineContext with EngineConformance.context(...)");
+        return RENDERER.render(template, messages, variables);
     }
 }
