@@ -25,7 +25,7 @@ public final class OnnxEngine implements InferenceEngine {
     @Override
     public ProbeResult probe(HostProfile host) {
         try {
-            return ProbeResult.available("ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion());
+            return ProbeResult.available("ONNX Runtime " + environment().getVersion());
         } catch (LinkageError e) {
             return ProbeResult.missing("ONNX Runtime's native library does not load on this host: " + e.getMessage());
         }
@@ -41,13 +41,28 @@ public final class OnnxEngine implements InferenceEngine {
             throw new EngineException(EngineException.Kind.LOAD_FAILED, "Cannot read the tokenizer "
                     + files.tokenizer() + ": " + e.getMessage(), e);
         }
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            OrtSession session = environment.createSession(files.onnx().toString(), options);
+        OrtEnvironment environment = environment();
+        try {
+            OrtSession session = BigStack.call("onnxruntime-load", () -> {
+                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                    return environment.createSession(files.onnx().toString(), options);
+                }
+            });
             return new OnnxEmbeddingModel(environment, session, tokenizer);
         } catch (OrtException e) {
             throw new EngineException(EngineException.Kind.LOAD_FAILED, "ONNX Runtime cannot load " + files.onnx()
                     + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new EngineException(EngineException.Kind.INTERNAL, "Loading " + files.onnx() + " failed: " + e, e);
+        }
+    }
+
+    /** The runtime's environment, created (natives loaded) on a thread with room for their initialisers. */
+    private static OrtEnvironment environment() {
+        try {
+            return BigStack.call("onnxruntime-init", OrtEnvironment::getEnvironment);
+        } catch (Exception e) {
+            throw new EngineException(EngineException.Kind.INTERNAL, "ONNX Runtime did not start: " + e, e);
         }
     }
 }
