@@ -132,20 +132,20 @@ public final class ModelCatalog {
         return find(family.baseFamily()).map(ModelFamily::architectures).orElse(List.of());
     }
 
+    /**
+     * Xinference's prompt inheritance: a {@code chat_template} that names a built-in family, or none at all with a base
+     * family, takes that family's template; stop words and stop token ids come from the same family when missing.
+     */
     private ModelFamily inheritPrompt(ModelFamily family) {
-        Optional<ModelFamily> base = Optional.ofNullable(family.baseFamily()).flatMap(this::find);
-        if (base.isEmpty()) {
-            return new ModelFamily(family.name(), family.description(), family.languages(), family.abilities(),
-                    family.contextLength(), family.architectures(), family.chatTemplate(), family.stop(),
-                    family.stopTokenIds(), family.specs(), family.baseFamily(), false);
-        }
-        ModelFamily parent = base.get();
-        boolean inheritTemplate = family.chatTemplate() == null || family.chatTemplate().equals(parent.name());
+        ModelFamily namedByTemplate = family.chatTemplate() == null ? null : builtins.get(key(family.chatTemplate()));
+        ModelFamily base = family.baseFamily() == null ? null : builtins.get(key(family.baseFamily()));
+        ModelFamily source = namedByTemplate != null ? namedByTemplate : family.chatTemplate() == null ? base : null;
+        String template = source != null ? source.chatTemplate() : family.chatTemplate();
+        ModelFamily stops = source != null ? source : base;
         return new ModelFamily(family.name(), family.description(), family.languages(), family.abilities(),
-                family.contextLength(), family.architectures(),
-                inheritTemplate ? parent.chatTemplate() : family.chatTemplate(),
-                family.stop().isEmpty() ? parent.stop() : family.stop(),
-                family.stopTokenIds().isEmpty() ? parent.stopTokenIds() : family.stopTokenIds(),
+                family.contextLength(), family.architectures(), template,
+                family.stop().isEmpty() && stops != null ? stops.stop() : family.stop(),
+                family.stopTokenIds().isEmpty() && stops != null ? stops.stopTokenIds() : family.stopTokenIds(),
                 family.specs(), family.baseFamily(), false);
     }
 

@@ -70,7 +70,8 @@ public final class XinferenceFamilyJson {
         ModelSource source = modelId == null ? null : new ModelSource(modelId,
                 Json.textOrNull(flat.path("model_file_name_template")), Json.textOrNull(flat.path("model_revision")));
         String uri = Json.textOrNull(flat.path("model_uri"));
-        String size = sizeNode.asText();
+        // Xinference writes sizes as 7, "0_5" or 1.8; keep the catalog's "1_8" spelling when the value is a number
+        String size = ModelSizes.isValid(sizeNode.asText()) ? ModelSizes.canonical(sizeNode.asText()) : sizeNode.asText();
         SpecBuilder target = specs.stream().filter(spec -> spec.accepts(format, size, uri, hub, source)).findFirst()
                 .orElseGet(() -> {
                     SpecBuilder created = new SpecBuilder(format, size, uri);

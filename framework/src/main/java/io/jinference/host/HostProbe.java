@@ -65,8 +65,12 @@ public final class HostProbe {
                 // fall through to the JVM's view, which is right outside containers
             }
         }
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean bean) {
-            return bean.getTotalMemorySize();
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean bean) {
+                return bean.getTotalMemorySize();
+            }
+        } catch (NoClassDefFoundError e) {
+            // com.sun.management is a JDK extension, an optional import when this jar runs as a bundle
         }
         return Runtime.getRuntime().maxMemory();
     }

@@ -12,7 +12,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 
@@ -35,14 +38,32 @@ final class CapabilityMatcher {
         }
     }
 
-    /** A filter the capability must match, and what to say when it does not. */
-    private record Requirement(ReasonCode code, String filter, String message) {
+    /**
+     * Parsed filters by text: parsing dominated the time of a decision before this cache. The texts come from catalog
+     * names and host facts; given host profiles are user input, so the cache is emptied rather than left to grow.
+     */
+    private static final Map<String, Filter> FILTERS = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_FILTERS = 20_000;
+
+    /** A filter the capability must match, and what to say when it does not (built only then). */
+    private record Requirement(ReasonCode code, String filter, Supplier<String> message) {
         boolean metBy(Map<String, Object> attributes) {
-            try {
-                return FrameworkUtil.createFilter(filter).matches(attributes);
-            } catch (InvalidSyntaxException e) {
-                throw new IllegalStateException("built an invalid filter " + filter, e);
-            }
+            return FILTERS.computeIfAbsent(filter, CapabilityMatcher::parse).matches(attributes);
+        }
+
+        Reason reason() {
+            return new Reason(code, message.get());
+        }
+    }
+
+    private static Filter parse(String filter) {
+        if (FILTERS.size() > MAX_CACHED_FILTERS) {
+            FILTERS.clear();
+        }
+        try {
+            return FrameworkUtil.createFilter(filter);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException("built an invalid filter " + filter, e);
         }
     }
 
@@ -58,7 +79,7 @@ final class CapabilityMatcher {
         Set<Reason> reasons = new LinkedHashSet<>();
         for (Requirement requirement : hostAndModelRequirements(label, attributes, family, architectures, host)) {
             if (!requirement.metBy(attributes)) {
-                reasons.add(new Reason(requirement.code(), requirement.message()));
+                reasons.add(requirement.reason());
             }
         }
         List<RunnableSpec> runnable = new ArrayList<>();
@@ -66,7 +87,7 @@ final class CapabilityMatcher {
         for (ModelSpec spec : specs) {
             Requirement format = formatRequirement(label, attributes, spec);
             if (!format.metBy(attributes)) {
-                specReasons.add(new Reason(format.code(), format.message()));
+                specReasons.add(format.reason());
                 continue;
             }
             List<String> offered = quantization == null ? spec.quantizations()
@@ -77,7 +98,7 @@ final class CapabilityMatcher {
                 if (requirement.metBy(attributes)) {
                     accepted.add(quant);
                 } else {
-                    specReasons.add(new Reason(requirement.code(), requirement.message()));
+                    specReasons.add(requirement.reason());
                 }
             }
             if (!accepted.isEmpty()) {
@@ -94,27 +115,28 @@ final class CapabilityMatcher {
             ModelFamily family, List<String> architectures, HostProfile host) {
         List<Requirement> requirements = new ArrayList<>();
         requirements.add(new Requirement(ReasonCode.OS_UNSUPPORTED, approx(EngineNamespace.OS, host.os()),
-                label + " runs on " + listed(attributes, EngineNamespace.OS) + ", not on " + host.os()));
+                () -> label + " runs on " + listed(attributes, EngineNamespace.OS) + ", not on " + host.os()));
         requirements.add(new Requirement(ReasonCode.ARCH_UNSUPPORTED, approx(EngineNamespace.ARCH, host.arch()),
-                label + " runs on " + listed(attributes, EngineNamespace.ARCH) + " CPUs, not on " + host.arch()));
+                () -> label + " runs on " + listed(attributes, EngineNamespace.ARCH) + " CPUs, not on " + host.arch()));
         requirements.add(new Requirement(ReasonCode.DEVICE_MISSING, anyOf(EngineNamespace.DEVICES, List.copyOf(host.deviceKinds())),
-                label + " needs a " + listed(attributes, EngineNamespace.DEVICES).replace(", ", " or ")
+                () -> label + " needs a " + listed(attributes, EngineNamespace.DEVICES).replace(", ", " or ")
                         + " device; this host has " + String.join(", ", host.deviceKinds()) + " only"));
         List<String> needed = family.abilities().stream().filter(PRIMARY_ABILITIES::contains).toList();
         if (needed.isEmpty()) {
             needed = family.abilities();
         }
         if (!needed.isEmpty()) {
+            List<String> wanted = needed;
             requirements.add(new Requirement(ReasonCode.ABILITY_UNSUPPORTED, anyOf(EngineNamespace.ABILITIES, needed),
-                    label + " offers " + listed(attributes, EngineNamespace.ABILITIES) + "; " + family.name()
-                            + " needs " + String.join(" or ", needed)));
+                    () -> label + " offers " + listed(attributes, EngineNamespace.ABILITIES) + "; " + family.name()
+                            + " needs " + String.join(" or ", wanted)));
         }
         List<String> models = new ArrayList<>();
         models.add("(!(|(" + EngineNamespace.FAMILIES + "=*)(" + EngineNamespace.ARCHITECTURES + "=*)))");
         models.add(approx(EngineNamespace.FAMILIES, family.name()));
         architectures.forEach(architecture -> models.add(approx(EngineNamespace.ARCHITECTURES, architecture)));
         requirements.add(new Requirement(ReasonCode.MODEL_UNSUPPORTED, "(|" + String.join("", models) + ")",
-                label + " does not support model " + family.name()
+                () -> label + " does not support model " + family.name()
                         + (architectures.isEmpty() ? " (the family names no HF architecture)"
                                 : " nor its architecture " + String.join(", ", architectures))));
         return requirements;
@@ -122,7 +144,7 @@ final class CapabilityMatcher {
 
     private static Requirement formatRequirement(String label, Map<String, Object> attributes, ModelSpec spec) {
         return new Requirement(ReasonCode.FORMAT_UNSUPPORTED, approx(EngineNamespace.FORMATS, spec.format()),
-                label + " supports the formats " + listed(attributes, EngineNamespace.FORMATS) + ", not " + spec.format());
+                () -> label + " supports the formats " + listed(attributes, EngineNamespace.FORMATS) + ", not " + spec.format());
     }
 
     private static Requirement quantizationRequirement(String label, Map<String, Object> attributes, ModelFamily family,
@@ -130,7 +152,7 @@ final class CapabilityMatcher {
         String key = EngineNamespace.QUANTIZATIONS_PREFIX + spec.format();
         return new Requirement(ReasonCode.QUANTIZATION_UNSUPPORTED,
                 "(|(!(" + escape(key) + "=*))" + approx(key, quantization) + ")",
-                label + " runs " + spec.format() + " only in quantization " + listed(attributes, key) + "; "
+                () -> label + " runs " + spec.format() + " only in quantization " + listed(attributes, key) + "; "
                         + family.name() + " " + ModelSpecs.describe(spec, null) + " offers "
                         + String.join(", ", spec.quantizations()));
     }

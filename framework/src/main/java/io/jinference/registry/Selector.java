@@ -1,12 +1,9 @@
 package io.jinference.registry;
 
 import io.jinference.api.HostProfile;
-import io.jinference.api.InferenceEngine;
 import io.jinference.api.ModelFamily;
 import io.jinference.api.ModelSpec;
-import io.jinference.api.ProbeResult;
 import io.jinference.api.Reason;
-import io.jinference.api.ReasonCode;
 import io.jinference.catalog.CatalogException;
 import io.jinference.catalog.ModelCatalog;
 import io.jinference.catalog.ModelSizes;
@@ -15,7 +12,6 @@ import io.jinference.catalog.UnknownFamilyException;
 import io.jinference.host.HostProfiles;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +56,7 @@ public final class Selector {
         judged.sort(byPreference(choice));
         List<EngineCandidate> candidates = judged.stream().map(Judged::candidate).toList();
         return new Decision(family, candidates, choice.orElse(null), policy.toString(),
-                explain(family, request, host, candidates, choice));
+                Explanation.of(family, request, host, candidates, choice.orElse(null), policy));
     }
 
     private static List<ModelSpec> requestedSpecs(ModelFamily family, SelectionRequest request) {
@@ -72,16 +68,12 @@ public final class Selector {
                 .toList();
         if (specs.isEmpty()) {
             throw new CatalogException("Model " + family.name() + " has no spec with"
-                    + criterion(" format", request.format()) + criterion(" size", request.size())
-                    + criterion(" quantization", request.quantization()) + "; it offers "
+                    + Explanation.criterion(" format", request.format()) + Explanation.criterion(" size", request.size())
+                    + Explanation.criterion(" quantization", request.quantization()) + "; it offers "
                     + family.specs().stream().map(spec -> ModelSpecs.describe(spec, spec.quantizations().toString()))
                             .collect(Collectors.joining(", ")));
         }
         return specs;
-    }
-
-    private static String criterion(String name, String value) {
-        return value == null ? "" : name + " " + value;
     }
 
     /** Installed engines narrowed to the requested name and version. */
@@ -111,64 +103,15 @@ public final class Selector {
 
     private Judged judge(EngineDescriptor descriptor, ModelFamily family, List<String> architectures, List<ModelSpec> specs,
             String quantization, HostProfile host) {
-        List<Reason> runtimeReasons = new ArrayList<>();
-        Map<String, Object> attributes = descriptor.attributes();
-        String runtime = null;
-        String note = null;
-        if (!host.probed()) {
-            note = "runtime checks not applicable: the host profile was given, not probed";
-        } else if (!registry.isActive(descriptor)) {
-            runtimeReasons.add(new Reason(ReasonCode.ENGINE_NOT_ACTIVE, "bundle " + descriptor.symbolicName() + " (id "
-                    + descriptor.bundleId() + ") is installed but not started, so " + descriptor.label()
-                    + " cannot be probed or used; start the bundle"));
-        } else {
-            Optional<InferenceEngine> service = registry.service(descriptor);
-            if (service.isEmpty()) {
-                runtimeReasons.add(new Reason(ReasonCode.ENGINE_NOT_ACTIVE, "bundle " + descriptor.symbolicName()
-                        + " is started but has not registered its InferenceEngine service for " + descriptor.engine()));
-            } else {
-                ProbeResult probe = probe(service.get(), host, descriptor);
-                runtime = probe.runtime();
-                note = probe.note();
-                if (probe.available()) {
-                    attributes = withExtras(attributes, probe.extraCapabilities());
-                } else {
-                    runtimeReasons.add(probe.reason() != null ? probe.reason()
-                            : new Reason(ReasonCode.RUNTIME_MISSING, descriptor.label() + " reports its runtime unavailable"));
-                }
-            }
-        }
-        CapabilityMatcher.Outcome outcome = CapabilityMatcher.match(descriptor.label(), attributes, family, architectures,
-                specs, quantization, host);
-        List<Reason> reasons = new ArrayList<>(runtimeReasons);
+        RuntimeCheck.Result runtime = RuntimeCheck.run(registry, descriptor, host);
+        CapabilityMatcher.Outcome outcome = CapabilityMatcher.match(descriptor.label(), runtime.attributes(), family,
+                architectures, specs, quantization, host);
+        List<Reason> reasons = new ArrayList<>(runtime.reasons());
         reasons.addAll(outcome.reasons());
         boolean available = reasons.isEmpty() && !outcome.runnable().isEmpty();
         EngineCandidate candidate = new EngineCandidate(descriptor.engine(), descriptor.version(), descriptor.bundleId(),
-                available, params(outcome.runnable()), reasons, runtime, note);
+                available, params(outcome.runnable()), reasons, runtime.runtime(), runtime.note());
         return new Judged(candidate, descriptor, outcome.runnable());
-    }
-
-    private static ProbeResult probe(InferenceEngine engine, HostProfile host, EngineDescriptor descriptor) {
-        try {
-            ProbeResult result = engine.probe(host);
-            return result != null ? result : ProbeResult.missing(descriptor.label() + " answered its probe with nothing");
-        } catch (RuntimeException e) {
-            return ProbeResult.missing(descriptor.label() + " failed its runtime probe: " + e.getMessage());
-        }
-    }
-
-    /** The manifest's attributes with the values the runtime probe found added to each list. */
-    private static Map<String, Object> withExtras(Map<String, Object> attributes, Map<String, List<String>> extras) {
-        if (extras.isEmpty()) {
-            return attributes;
-        }
-        Map<String, Object> merged = new HashMap<>(attributes);
-        extras.forEach((key, values) -> {
-            List<String> combined = new ArrayList<>(CapabilityReader.strings(merged.get(key)));
-            values.stream().filter(value -> !combined.contains(value)).forEach(combined::add);
-            merged.put(key, combined);
-        });
-        return merged;
     }
 
     /** Runnable specs grouped per (format, size) like Xinference's engine params, quantizations merged in order. */
@@ -241,44 +184,5 @@ public final class Selector {
                         .mapToInt(r -> policy.rank(j.descriptor().engine(), r.spec().format())).min().orElse(Integer.MAX_VALUE))
                 .thenComparing(j -> j.descriptor().engine().toLowerCase(java.util.Locale.ROOT))
                 .thenComparing(j -> j.descriptor().version(), Comparator.reverseOrder());
-    }
-
-    private String explain(ModelFamily family, SelectionRequest request, HostProfile host, List<EngineCandidate> candidates,
-            Optional<Choice> choice) {
-        StringBuilder text = new StringBuilder();
-        String wanted = family.name() + criterion(" format", request.format()) + criterion(" size", request.size())
-                + criterion(" quantization", request.quantization());
-        if (choice.isPresent()) {
-            text.append("Chose ").append(choice.get().why());
-        } else if (candidates.isEmpty()) {
-            text.append("No engine bundle").append(request.engine() == null ? "" : " named " + request.engine())
-                    .append(request.engineVersion() == null ? "" : " at version " + request.engineVersion())
-                    .append(" is installed, so nothing can run ").append(wanted);
-        } else {
-            text.append("No installed engine can run ").append(wanted).append(" on ").append(HostProfiles.describe(host));
-        }
-        text.append('.');
-        if (!host.probed()) {
-            text.append(" The host profile was given, not probed: capabilities were matched statically and runtime"
-                    + " checks are not applicable.");
-        }
-        for (EngineCandidate candidate : candidates) {
-            text.append("\n- ").append(candidate.label()).append(": ");
-            if (candidate.available()) {
-                text.append("can run ").append(candidate.specs().stream()
-                        .map(p -> p.format() + " " + p.sizeInBillions().replace('_', '.') + "B " + p.quantizations())
-                        .collect(Collectors.joining(", ")));
-            } else {
-                text.append("cannot: ").append(candidate.reasons().stream().map(Reason::toString).collect(Collectors.joining("; ")));
-            }
-            if (candidate.runtime() != null) {
-                text.append(" [runtime: ").append(candidate.runtime()).append(']');
-            }
-            if (candidate.note() != null && host.probed()) {
-                text.append(" (").append(candidate.note()).append(')');
-            }
-        }
-        text.append("\nPolicy: ").append(policy);
-        return text.toString();
     }
 }

@@ -111,6 +111,7 @@ final class ModelCatalogTest {
 
         ModelCatalog reopened = ModelCatalog.open(home);
         assertThat(reopened.find("my-smollm2")).contains(registered);
+        assertThat(reopened.families()).hasSize(74).last().isEqualTo(registered);
         assertThat(reopened.architecturesOf(registered)).containsExactly("LlamaForCausalLM");
         assertThat(reopened.match("my-smollm2", "ggufv2", "0_135", "Q4_1")).isPresent();
 
@@ -190,6 +191,22 @@ final class ModelCatalogTest {
                 .hasMessageContaining("never-registered not found");
         assertThatThrownBy(() -> catalog.unregister("qwen3")).isInstanceOf(CatalogException.class)
                 .hasMessageContaining("built in and cannot be unregistered");
+    }
+
+    @Test
+    void aChatTemplateNamingABuiltInFamilyTakesItsTemplateAndStops() {
+        ModelCatalog catalog = ModelCatalog.open(home);
+        ModelFamily named = new ModelFamily("named-template", "", List.of(), List.of("chat"), 2048, List.of(),
+                "qwen2.5-instruct", List.of(), List.of(), List.of(ggufSpec()), "smollm2-instruct", false);
+        ModelFamily qwen = catalog.find("qwen2.5-instruct").orElseThrow();
+        ModelFamily registered = catalog.register(named);
+        assertThat(registered.chatTemplate()).isEqualTo(qwen.chatTemplate());
+        assertThat(registered.stop()).isEqualTo(qwen.stop());
+        assertThat(registered.stopTokenIds()).isEqualTo(qwen.stopTokenIds());
+        ModelFamily own = new ModelFamily("own-template", "", List.of(), List.of("chat"), 2048, List.of(),
+                "{{ messages[0].content }}", List.of(), List.of(), List.of(ggufSpec()), "smollm2-instruct", false);
+        assertThat(catalog.register(own).chatTemplate()).isEqualTo("{{ messages[0].content }}");
+        assertThat(catalog.find("own-template").orElseThrow().stop()).containsExactly("<|im_end|>");
     }
 
     @Test

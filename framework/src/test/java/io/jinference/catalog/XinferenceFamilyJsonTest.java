@@ -89,6 +89,18 @@ final class XinferenceFamilyJsonTest {
     }
 
     @Test
+    void numericSizesTakeTheCatalogSpelling() {
+        ModelFamily family = XinferenceFamilyJson.parse("{\"model_name\":\"sized\",\"model_ability\":[\"chat\"],"
+                + "\"model_specs\":[{\"model_format\":\"pytorch\",\"model_size_in_billions\":1.8,\"quantization\":\"none\","
+                + "\"model_id\":\"a/b\"},{\"model_format\":\"pytorch\",\"model_size_in_billions\":\"1_8\","
+                + "\"quantization\":\"8-bit\",\"model_id\":\"a/b\"}]}");
+        assertThat(family.specs()).singleElement().satisfies(spec -> {
+            assertThat(spec.sizeInBillions()).isEqualTo("1_8");
+            assertThat(spec.quantizations()).containsExactly("none", "8-bit");
+        });
+    }
+
+    @Test
     void ggufTemplatesSurviveTheRoundTrip() {
         ModelFamily family = new ModelFamily("gguf-x", "", List.of(), List.of("chat"), 2048, List.of(), null, List.of(),
                 List.of(), List.of(new ModelSpec("ggufv2", "7", List.of("Q4_0", "Q8_0"), Map.of("huggingface",

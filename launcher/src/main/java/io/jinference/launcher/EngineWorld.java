@@ -34,10 +34,16 @@ public final class EngineWorld implements AutoCloseable {
     /** Starts Felix with its cache in {@code felixStorage} and the bundles of {@code bundleFolders}. */
     public static EngineWorld start(Path home, Path felixStorage, List<Path> bundleFolders) {
         EmbeddedFelix felix = EmbeddedFelix.start(felixStorage, bundleFolders);
-        EngineRegistry registry = new EngineRegistry(felix.context());
-        registry.open();
-        ModelCatalog catalog = ModelCatalog.open(home);
-        return new EngineWorld(felix, registry, catalog, new Selector(registry, catalog, SelectionPolicy.defaults()));
+        try {
+            EngineRegistry registry = new EngineRegistry(felix.context());
+            registry.open();
+            ModelCatalog catalog = ModelCatalog.open(home);
+            return new EngineWorld(felix, registry, catalog,
+                    new Selector(registry, catalog, SelectionPolicy.defaults()));
+        } catch (RuntimeException e) {
+            felix.close();
+            throw e;
+        }
     }
 
     EngineRegistry registry() {

@@ -48,8 +48,12 @@ final class ServingTest {
         tinyModel = TinyGguf.builder().contextLength(4096).write(home.resolve("tiny.gguf"));
         server = TestServers.start(home);
         http = new Http(server.port());
-        assertThat(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 512)).status()).isEqualTo(200);
-        assertThat(launch("tiny-serial", Map.of("n_parallel", 1, "n_ctx", 1024)).status()).isEqualTo(200);
+        assertLaunched(launch("tiny", Map.of("n_parallel", 8, "n_ctx", 512)));
+        assertLaunched(launch("tiny-serial", Map.of("n_parallel", 1, "n_ctx", 1024)));
+    }
+
+    private static void assertLaunched(Http.Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 
     @AfterAll
@@ -241,6 +245,25 @@ final class ServingTest {
         assertThat(chat.status()).isEqualTo(503);
         assertThat(chat.detail()).contains("late");
         assertThat(http.delete("/v1/models/late").status()).isEqualTo(200);
+    }
+
+    @Test
+    void embeddingsComeFromAModelLaunchedWithEmbeddingOn() {
+        assertLaunched(launch("tiny-embed", Map.of("embedding", true, "n_ctx", 256)));
+        JsonNode json = http.post("/v1/embeddings", Map.of("model", "tiny-embed",
+                "input", List.of("hello", "world"))).json();
+        assertThat(json.path("object").asText()).isEqualTo("list");
+        assertThat(json.path("data")).hasSize(2);
+        assertThat(json.path("data").get(1).path("index").asInt()).isEqualTo(1);
+        assertThat(json.path("data").get(0).path("embedding")).hasSize(TinyGguf.EMBEDDING_LENGTH);
+        assertThat(json.path("usage").path("prompt_tokens").asInt()).isPositive();
+        assertThat(http.delete("/v1/models/tiny-embed").status()).isEqualTo(200);
+
+        Http.Answer refused = http.post("/v1/embeddings", Map.of("model", "tiny", "input", "hello"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.detail()).isNotBlank();
+        assertThat(http.post("/v1/embeddings", Map.of("model", "tiny", "input", List.of())).status())
+                .isEqualTo(400);
     }
 
     @Test

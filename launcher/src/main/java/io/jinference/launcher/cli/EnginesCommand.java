@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,14 +32,8 @@ public final class EnginesCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "Model family name")
     String model;
-    @Option(names = "--format", description = "Model format, e.g. ggufv2")
-    String format;
-    @Option(names = "--size", description = "Size in billions, e.g. 1_8")
-    String size;
-    @Option(names = "--quantization", description = "Quantization, e.g. Int4")
-    String quantization;
-    @Option(names = "--engine", description = "Only consider this engine for the choice")
-    String engine;
+    @Mixin
+    SpecOptions wanted;
     @Option(names = "--host-profile", description = "Preset (linux-x86_64-cuda, macos-arm64, …), JSON or JSON file")
     String hostProfile;
     @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:9997", description = "Server to ask first")
@@ -78,10 +73,10 @@ public final class EnginesCommand implements Callable<Integer> {
 
     private JsonNode remote() throws RestClient.ServerUnreachableException {
         Map<String, String> query = new LinkedHashMap<>();
-        query.put("model_format", format);
-        query.put("model_size_in_billions", size);
-        query.put("quantization", quantization);
-        query.put("model_engine", engine);
+        query.put("model_format", wanted.format);
+        query.put("model_size_in_billions", wanted.size);
+        query.put("quantization", wanted.quantization);
+        query.put("model_engine", wanted.engine);
         query.put("host_profile", hostProfile);
         return new RestClient(endpoint).get("/v1/engines/" + RestClient.segment(model) + "/explain"
                 + RestClient.query(query));
@@ -98,7 +93,8 @@ public final class EnginesCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         try (EngineWorld world = EngineWorld.start(resolvedHome, storage, distribution.bundleFolders(resolvedHome))) {
-            SelectionRequest request = new SelectionRequest(model, format, size, quantization, engine, null);
+            SelectionRequest request = new SelectionRequest(model, wanted.format, wanted.size, wanted.quantization,
+                    wanted.engine, null);
             return MAPPER.valueToTree(DecisionJson.explain(
                     world.selector().decide(request, EngineWorld.host(hostProfile))));
         } finally {

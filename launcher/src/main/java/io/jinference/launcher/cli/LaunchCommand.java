@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -11,14 +12,8 @@ import picocli.CommandLine.Parameters;
 public final class LaunchCommand extends RemoteCommand {
     @Parameters(index = "0", description = "Model family name, e.g. smollm2-instruct")
     String model;
-    @Option(names = "--engine", description = "Engine (default: the one Jinference chooses)")
-    String engine;
-    @Option(names = "--format", description = "Model format, e.g. ggufv2")
-    String format;
-    @Option(names = "--size", description = "Size in billions, e.g. 0_135")
-    String size;
-    @Option(names = "--quantization", description = "Quantization, e.g. q4_1")
-    String quantization;
+    @Mixin
+    SpecOptions wanted;
     @Option(names = "--model-path", description = "Local model file or folder")
     String modelPath;
     @Option(names = "--n-parallel", description = "Parallel request slots")
@@ -30,10 +25,10 @@ public final class LaunchCommand extends RemoteCommand {
     void run(RestClient client) throws RestClient.ServerUnreachableException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model_name", model);
-        body.put("model_engine", engine);
-        body.put("model_format", format);
-        body.put("model_size_in_billions", size);
-        body.put("quantization", quantization);
+        body.put("model_engine", wanted.engine);
+        body.put("model_format", wanted.format);
+        body.put("model_size_in_billions", wanted.size);
+        body.put("quantization", wanted.quantization);
         body.put("model_path", modelPath == null ? null : Path.of(modelPath).toAbsolutePath().toString());
         body.put("model_uid", modelUid);
         body.put("n_parallel", nParallel);

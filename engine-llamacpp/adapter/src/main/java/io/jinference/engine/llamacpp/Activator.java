@@ -21,7 +21,7 @@ public final class Activator implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) {
-        // the framework unregisters the service; models loaded through it are drained by the host's registry
+        // the framework unregisters the service; the host terminates the models it loaded through it
     }
 
     /** The bundle's persistent data area, which survives updates of this bundle; a temp folder without one. */

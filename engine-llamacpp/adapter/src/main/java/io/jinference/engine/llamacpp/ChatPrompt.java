@@ -2,21 +2,30 @@ package io.jinference.engine.llamacpp;
 
 import io.jinference.api.ChatMessage;
 import io.jinference.api.EngineContext;
+import io.jinference.api.EngineException;
 import io.jinference.api.ModelFamily;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Turns chat messages into the prompt text of one model: with the chat template embedded in the GGUF
- * ({@code tokenizer.chat_template}), else the model family's template, else {@link #FALLBACK_TEMPLATE}. Templates
- * are rendered by the host ({@link EngineContext#renderChatTemplate}) and the result is completed like any prompt,
- * so chat behaves the same for every template.
+ * Turns chat messages into the prompt text of one model, from the chat template embedded in the GGUF
+ * ({@code tokenizer.chat_template}), else the model family's template, else {@link #FALLBACK_TEMPLATE}. The prompt
+ * is then completed like any other, so streaming, stop strings and usage work the same for every template.
+ *
+ * <p>A GGUF template is applied the way llama-server b4916 applies it, by llama.cpp's own formatter, when that
+ * formatter provably implements it: at load, both render a probe conversation with a system message, and only
+ * identical output selects llama.cpp ({@link Source#GGUF_LLAMACPP}). This keeps prompts token-for-token equal to a
+ * native llama.cpp server on the same file (so answers and benchmarks compare), and, like llama-server, adds no
+ * default system prompt that a template would insert (SmolLM2's answers its own default far worse than none).
+ * Every other template, and every conversation llama.cpp's formatter cannot express, is rendered from the Jinja
+ * source by the host ({@link EngineContext#renderChatTemplate}).
  */
 final class ChatPrompt {
 
-    /** Where the template came from; shown in the model's description. */
-    enum Source { GGUF, FAMILY, FALLBACK }
+    /** Where the template came from and who applies it; shown in the model's description. */
+    enum Source { GGUF_LLAMACPP, GGUF, FAMILY, FALLBACK }
 
     /**
      * For models without any template: one {@code role: content} line per message, then {@code assistant:}.
@@ -25,33 +34,38 @@ final class ChatPrompt {
     static final String FALLBACK_TEMPLATE = "{% for message in messages %}{{ message.role }}: {{ message.content }}\n"
             + "{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}";
 
+    private static final List<ChatMessage> PROBE = List.of(new ChatMessage("system", "S1"),
+            new ChatMessage("user", "U1"), new ChatMessage("assistant", "A1"), new ChatMessage("user", "U2"));
+
     private final String template;
     private final Source source;
+    private final NativeChatFormat llamaCpp;
     private final String bosToken;
     private final String eosToken;
     private final boolean modelAddsBos;
 
-    private ChatPrompt(String template, Source source, String bosToken, String eosToken, boolean modelAddsBos) {
+    private ChatPrompt(String template, Source source, NativeChatFormat llamaCpp, GgufHeader header) {
         this.template = template;
         this.source = source;
-        this.bosToken = bosToken;
-        this.eosToken = eosToken;
-        this.modelAddsBos = modelAddsBos;
+        this.llamaCpp = llamaCpp;
+        this.bosToken = header.tokenText("tokenizer.ggml.bos_token_id").orElse("");
+        this.eosToken = header.tokenText("tokenizer.ggml.eos_token_id").orElse("");
+        // llama.cpp prepends BOS itself when the vocabulary asks for it (SentencePiece vocabularies by default)
+        this.modelAddsBos = header.bool("tokenizer.ggml.add_bos_token")
+                .orElse("llama".equals(header.string("tokenizer.ggml.model").orElse("")));
     }
 
-    static ChatPrompt of(GgufHeader header, ModelFamily family) {
-        String bos = header.tokenText("tokenizer.ggml.bos_token_id").orElse("");
-        String eos = header.tokenText("tokenizer.ggml.eos_token_id").orElse("");
-        // llama.cpp prepends BOS itself when the vocabulary asks for it (SentencePiece vocabularies by default)
-        boolean addsBos = header.bool("tokenizer.ggml.add_bos_token")
-                .orElse("llama".equals(header.string("tokenizer.ggml.model").orElse("")));
-        if (header.chatTemplate().isPresent()) {
-            return new ChatPrompt(header.chatTemplate().get(), Source.GGUF, bos, eos, addsBos);
+    static ChatPrompt of(GgufHeader header, ModelFamily family, NativeChatFormat llamaCpp, EngineContext context) {
+        Optional<String> embedded = header.chatTemplate();
+        if (embedded.isPresent()) {
+            ChatPrompt jinja = new ChatPrompt(embedded.get(), Source.GGUF, null, header);
+            return jinja.sameAs(llamaCpp, context)
+                    ? new ChatPrompt(embedded.get(), Source.GGUF_LLAMACPP, llamaCpp, header) : jinja;
         }
         if (family != null && family.chatTemplate() != null && !family.chatTemplate().isBlank()) {
-            return new ChatPrompt(family.chatTemplate(), Source.FAMILY, bos, eos, addsBos);
+            return new ChatPrompt(family.chatTemplate(), Source.FAMILY, null, header);
         }
-        return new ChatPrompt(FALLBACK_TEMPLATE, Source.FALLBACK, bos, eos, addsBos);
+        return new ChatPrompt(FALLBACK_TEMPLATE, Source.FALLBACK, null, header);
     }
 
     Source source() {
@@ -59,6 +73,12 @@ final class ChatPrompt {
     }
 
     String render(List<ChatMessage> messages, EngineContext context) {
+        if (llamaCpp != null) {
+            Optional<String> formatted = llamaCpp.format(messages);
+            if (formatted.isPresent()) {
+                return formatted.get();
+            }
+        }
         Map<String, Object> variables = new HashMap<>();
         variables.put("add_generation_prompt", true);
         variables.put("bos_token", bosToken);
@@ -69,5 +89,14 @@ final class ChatPrompt {
             return prompt.substring(bosToken.length());
         }
         return prompt;
+    }
+
+    /** Whether llama.cpp's formatter renders the probe conversation exactly as this (Jinja) prompt does. */
+    private boolean sameAs(NativeChatFormat other, EngineContext context) {
+        try {
+            return render(PROBE, context).equals(other.format(PROBE).orElse(null));
+        } catch (EngineException e) {
+            return false;
+        }
     }
 }

@@ -134,8 +134,9 @@ final class GgufHeader {
             long metadataCount = int64();
             // every tensor info and metadata entry takes at least 8 bytes, so larger counts cannot fit the file
             if (tensorCount < 0 || metadataCount < 0 || tensorCount > fileSize / 8 || metadataCount > fileSize / 8) {
-                throw new GgufFormatException("The GGUF header is damaged: " + Long.toUnsignedString(tensorCount)
-                        + " tensors and " + Long.toUnsignedString(metadataCount) + " metadata entries");
+                throw new GgufFormatException("The GGUF file is truncated or damaged: its header lists "
+                        + Long.toUnsignedString(tensorCount) + " tensors and " + Long.toUnsignedString(metadataCount)
+                        + " metadata entries, more than its " + fileSize + " bytes can hold");
             }
             Map<String, Object> metadata = new HashMap<>();
             List<String> tokens = new ArrayList<>();

@@ -85,7 +85,13 @@ public final class LlamaCppEngine implements InferenceEngine {
             // java-llama.cpp's LlamaException (package-private): the native loader refused the file
             throw loadFailed("llama.cpp could not load " + file + ": " + e.getMessage());
         }
-        ChatPrompt chatPrompt = ChatPrompt.of(header, request.family());
+        ChatPrompt chatPrompt;
+        try {
+            chatPrompt = ChatPrompt.of(header, request.family(), new NativeChatFormat(model), context);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         List<String> familyStop = request.family() == null ? List.of() : request.family().stop();
         return new LlamaCppModel(model, options, chatPrompt, familyStop, context,
                 describe(file, header, options, chatPrompt));

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * A GGUF model loaded in java-llama.cpp. Concurrent requests are queued into llama.cpp's slots
@@ -59,7 +60,7 @@ final class LlamaCppModel implements RunningModel {
         if (request.messages().isEmpty()) {
             throw new EngineException(EngineException.Kind.INVALID_REQUEST, "messages must not be empty");
         }
-        return generate(chatPrompt.render(request.messages(), context), request.sampling(), sink);
+        return generate(() -> chatPrompt.render(request.messages(), context), request.sampling(), sink);
     }
 
     @Override
@@ -67,7 +68,7 @@ final class LlamaCppModel implements RunningModel {
         if (request.prompt() == null) {
             throw new EngineException(EngineException.Kind.INVALID_REQUEST, "prompt is required");
         }
-        return generate(request.prompt(), request.sampling(), sink);
+        return generate(request::prompt, request.sampling(), sink);
     }
 
     @Override
@@ -116,10 +117,12 @@ final class LlamaCppModel implements RunningModel {
         }
     }
 
-    private Generation generate(String prompt, SamplingParams requested, TokenSink sink) {
+    /** @param promptText computed under the lifecycle lock: llama.cpp may format chat prompts on the model */
+    private Generation generate(Supplier<String> promptText, SamplingParams requested, TokenSink sink) {
         SamplingParams sampling = requested == null ? SamplingParams.defaults() : requested;
         Lock lock = enter();
         try {
+            String prompt = promptText.get();
             int promptTokens = model.encode(prompt).length;
             int room = options.contextPerSlot() - promptTokens;
             if (room <= 0) {

@@ -11,8 +11,12 @@ import java.nio.file.Path;
  * and, while doing so, deletes every file there whose name starts with {@code llama} or {@code jllama}. So the
  * property must point at a dedicated folder before the library's classes initialise. The library lives in the
  * runtime bundle, whose class loader never changes, so the first successful load serves every later adapter
- * revision; a failed load is final for this JVM as well (the classes stay unusable), which is why the outcome is
- * remembered.
+ * revision (their initialisation is then a no-op); a failed load is final for that class loader as well, which is
+ * why the outcome is remembered.
+ *
+ * <p>The folder is the adapter's own data area, so each OSGi framework in a JVM (tests start several) extracts its
+ * own copy: a JVM binds a native library file to one class loader, and a second framework's runtime bundle would
+ * otherwise fail with "already loaded in another classloader".
  */
 final class NativeRuntime {
 
@@ -30,7 +34,7 @@ final class NativeRuntime {
     /**
      * Makes sure the native library is loaded.
      *
-     * @param nativeDir where to extract the library if no folder was chosen yet in this JVM
+     * @param nativeDir where to extract the library if this class loader has not loaded it yet
      * @return null when the library is usable, else why not
      */
     static String ensureLoaded(Path nativeDir) {
@@ -39,10 +43,8 @@ final class NativeRuntime {
                 return failure;
             }
             try {
-                if (System.getProperty(TMPDIR_PROPERTY) == null) {
-                    Files.createDirectories(nativeDir);
-                    System.setProperty(TMPDIR_PROPERTY, nativeDir.toAbsolutePath().toString());
-                }
+                Files.createDirectories(nativeDir);
+                System.setProperty(TMPDIR_PROPERTY, nativeDir.toAbsolutePath().toString());
                 // initialising LlamaModel runs LlamaLoader.initialize(), which extracts and loads libjllama
                 Class.forName("de.kherud.llama.LlamaModel", true, NativeRuntime.class.getClassLoader());
                 loaded = true;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jinference.api.EngineException;
 import io.jinference.testing.BrokenGguf;
+import io.jinference.testing.RenderingEngineContext;
 import io.jinference.testing.TinyGguf;
 import java.nio.file.Path;
 import java.util.Map;

@@ -20,6 +20,7 @@ import io.jinference.api.ProbeResult;
 import io.jinference.api.RunningModel;
 import io.jinference.engine.llamacpp.Models.Recorded;
 import io.jinference.engine.llamacpp.Models.Recorder;
+import io.jinference.testing.RenderingEngineContext;
 import io.jinference.testing.TinyGguf;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,8 +87,22 @@ class LlamaCppEngineTest {
 
         assertThat(viaChat.text()).isEqualTo(viaPrompt.text());
         assertThat(viaChat.generation()).isEqualTo(viaPrompt.generation());
-        assertThat(model.describe()).containsEntry("chat_template", "gguf").containsEntry("n_ctx", 512)
+        assertThat(model.describe()).containsEntry("chat_template", "gguf_llamacpp").containsEntry("n_ctx", 512)
                 .containsEntry("n_parallel", 4).containsEntry("gguf_architecture", "llama");
+    }
+
+    @Test
+    void aGgufTemplateLlamaCppDoesNotImplementIsRenderedFromItsJinjaSource() {
+        String bracketed = "{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}[assistant]";
+        Path file = TinyGguf.builder().chatTemplate(bracketed).write(dir.resolve("bracketed.gguf"));
+        try (RunningModel custom = engine.load(load(file, null, Map.of("n_ctx", 256, "n_parallel", 1)), context)) {
+            Recorded viaChat = chat(custom, chat("Hi", greedy(6)));
+            Recorded viaPrompt = complete(custom, "[user] Hi\n[assistant]", greedy(6));
+
+            assertThat(viaChat.text()).isEqualTo(viaPrompt.text());
+            assertThat(viaChat.generation()).isEqualTo(viaPrompt.generation());
+            assertThat(custom.describe()).containsEntry("chat_template", "gguf");
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.jinference.engine.llamacpp;
+package io.jinference.testing;
 
 import io.jinference.api.ChatMessage;
 import io.jinference.api.EngineContext;
@@ -8,14 +8,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** The engine context as the host lends it, with the host's real Jinja renderer, for tests outside OSGi. */
-final class RenderingEngineContext implements EngineContext {
+/**
+ * An {@link EngineContext} for engine tests without the launcher: a home folder, this machine's core count, and
+ * the host's real Jinja renderer ({@link ChatTemplateRenderer}), as the model manager lends them to engines.
+ */
+public final class RenderingEngineContext implements EngineContext {
 
     private static final ChatTemplateRenderer RENDERER = new ChatTemplateRenderer();
 
     private final Path home;
 
-    RenderingEngineContext(Path home) {
+    public RenderingEngineContext(Path home) {
         this.home = home;
     }
 

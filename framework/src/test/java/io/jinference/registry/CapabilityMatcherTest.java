@@ -1,0 +1,57 @@
+package io.jinference.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jinference.api.HostProfile;
+import io.jinference.api.ModelFamily;
+import io.jinference.api.ModelSpec;
+import io.jinference.api.Reason;
+import io.jinference.api.ReasonCode;
+import io.jinference.host.HostProfiles;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The matcher alone: plain attribute maps, no framework. */
+final class CapabilityMatcherTest {
+    private static final HostProfile CPU = HostProfiles.preset("linux-x86_64-cpu").orElseThrow();
+
+    @Test
+    void filterSpecialCharactersInNamesAreEscaped() {
+        assertThat(CapabilityMatcher.escape("a(b)*c\\d")).isEqualTo("a\\(b\\)\\*c\\\\d");
+        ModelFamily family = family("odd(name)*", List.of("Odd(Arch)"));
+        Map<String, Object> engine = cpuGgufEngineWith("families", List.of("odd(name)*"));
+        CapabilityMatcher.Outcome outcome = CapabilityMatcher.match("x 1.0.0", engine, family, family.architectures(),
+                family.specs(), null, CPU);
+        assertThat(outcome.available()).isTrue();
+        assertThat(outcome.runnable()).singleElement().satisfies(spec -> assertThat(spec.quantizations()).containsExactly("Q4_0", "Q8_0"));
+    }
+
+    @Test
+    void aWildcardInAFamilyNameDoesNotMatchOtherFamilies() {
+        Map<String, Object> engine = cpuGgufEngineWith("families", List.of("qwen-one"));
+        ModelFamily family = family("qwen*", List.of());
+        CapabilityMatcher.Outcome outcome = CapabilityMatcher.match("x 1.0.0", engine, family, List.of(), family.specs(), null, CPU);
+        assertThat(outcome.reasons()).extracting(Reason::code).containsExactly(ReasonCode.MODEL_UNSUPPORTED);
+    }
+
+    @Test
+    void quantizationListsAreMatchedCaseInsensitivelyAndKeepTheSpecsSpelling() {
+        Map<String, Object> engine = cpuGgufEngineWith("quantizations.ggufv2", List.of("q8_0"));
+        ModelFamily family = family("any", List.of());
+        CapabilityMatcher.Outcome outcome = CapabilityMatcher.match("x 1.0.0", engine, family, List.of(), family.specs(), null, CPU);
+        assertThat(outcome.runnable()).singleElement().satisfies(spec -> assertThat(spec.quantizations()).containsExactly("Q8_0"));
+        assertThat(outcome.reasons()).isEmpty();
+    }
+
+    /** Attributes of a GGUF chat engine for linux/x86_64 CPUs, plus one attribute under test. */
+    private static Map<String, Object> cpuGgufEngineWith(String attribute, List<String> value) {
+        return Map.of("engine", "x", "formats", List.of("ggufv2"), "os", List.of("linux"), "arch", List.of("x86_64"),
+                "devices", List.of("cpu"), "abilities", List.of("chat"), attribute, value);
+    }
+
+    private static ModelFamily family(String name, List<String> architectures) {
+        return new ModelFamily(name, "", List.of(), List.of("chat"), 2048, architectures, null, List.of(), List.of(),
+                List.of(new ModelSpec("ggufv2", "1", List.of("Q4_0", "Q8_0"), Map.of(), "/models/x.gguf")), null, false);
+    }
+}
