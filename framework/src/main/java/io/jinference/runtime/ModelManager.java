@@ -13,7 +13,6 @@ import io.jinference.registry.EngineRegistry;
 import io.jinference.registry.SelectionRequest;
 import io.jinference.registry.Selector;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -101,19 +100,26 @@ public final class ModelManager implements AutoCloseable {
             RunningModel loaded = loader.call(() -> engine.load(request, context));
             instance.ready(new ClassLoaderSafeModel(loaded, loader));
             LOG.info("Model {} is ready", instance.uid());
-        } catch (IOException | RuntimeException e) {
-            String message = e instanceof EngineException || e instanceof IllegalArgumentException
-                    ? e.getMessage() : "Loading failed: " + e;
-            LOG.warn("Model {} failed to launch: {}", instance.uid(), message);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            RuntimeException failure = asLoadFailure(instance.uid(), e);
+            LOG.warn("Model {} failed to launch: {}", instance.uid(), failure.getMessage(), e);
             if (rethrow) {
                 remove(instance.uid());
-                if (e instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new UncheckedIOException((IOException) e);
+                throw failure;
             }
-            instance.failed(message);
+            instance.failed(failure.getMessage());
         }
+    }
+
+    /**
+     * What the client is told: an engine's own refusal as it is, anything unexpected (a native library that does
+     * not link, a bug) as a load failure with its message, never a stack trace.
+     */
+    private static RuntimeException asLoadFailure(String uid, Throwable e) {
+        if (e instanceof EngineException || e instanceof IllegalArgumentException) {
+            return (RuntimeException) e;
+        }
+        return new EngineException(EngineException.Kind.LOAD_FAILED, "Loading " + uid + " failed: " + e, e);
     }
 
     private InferenceEngine engineService(Choice choice) {

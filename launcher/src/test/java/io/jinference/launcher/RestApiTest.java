@@ -3,6 +3,7 @@ package io.jinference.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jinference.launcher.cli.EnginesCommand;
 import io.jinference.launcher.rest.Json;
 import io.jinference.launcher.rest.RestServer;
 import java.nio.file.Path;
@@ -179,6 +180,16 @@ final class RestApiTest {
         JsonNode supported = http.get("/v1/models/vllm-supported").json();
         assertThat(supported.path("chat").isArray()).isTrue();
         assertThat(supported.path("generate").isArray()).isTrue();
+    }
+
+    @Test
+    void enginesCommandDecidesInProcessWhenNoServerAnswers() throws Exception {
+        String printed = Cli.run(new EnginesCommand(), "smollm2-instruct", "--format", "ggufv2",
+                "--endpoint", "http://127.0.0.1:1", "--home", home.toString());
+        assertThat(printed).contains("llama.cpp").contains("Choice: llama.cpp");
+        String remote = Cli.run(new EnginesCommand(), "smollm2-instruct", "--host-profile", "linux-x86_64-cuda",
+                "--json", "--endpoint", "http://127.0.0.1:" + server.port());
+        assertThat(Json.MAPPER.readTree(remote).path("choice").path("engine").asText()).isEqualTo("llama.cpp");
     }
 
     @Test

@@ -12,8 +12,6 @@ import io.jinference.testing.BrokenGguf;
 import io.jinference.testing.TinyGguf;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Serving a real GGUF (the tiny generated llama) through the real llama.cpp engine bundle in Felix, over real
@@ -269,30 +266,21 @@ final class ServingTest {
     @Test
     void theCommandLineLaunchesListsChatsAndTerminates() {
         String endpoint = "--endpoint=http://127.0.0.1:" + server.port();
-        String uid = cli(new LaunchCommand(), FAMILY, "--format", "ggufv2", "--model-path", tinyModel.toString(),
+        String uid = Cli.run(new LaunchCommand(), FAMILY, "--format", "ggufv2", "--model-path", tinyModel.toString(),
                 "--model-uid", "cli-tiny", "--n-parallel", "1", endpoint).strip();
         assertThat(uid).isEqualTo("cli-tiny");
-        assertThat(cli(new ListCommand(), endpoint)).contains("cli-tiny").contains("llama.cpp");
+        assertThat(Cli.run(new ListCommand(), endpoint)).contains("cli-tiny").contains("llama.cpp");
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("Hello\nAgain\n/exit\n".getBytes(StandardCharsets.UTF_8)));
-            assertThat(cli(new ChatCommand(), "cli-tiny", "--max-tokens", "4", endpoint)).startsWith("> ")
+            assertThat(Cli.run(new ChatCommand(), "cli-tiny", "--max-tokens", "4", endpoint)).startsWith("> ")
                     .contains("\n> ");
         } finally {
             System.setIn(stdin);
         }
-        assertThat(cli(new EnginesCommand(), FAMILY, "--format", "ggufv2", endpoint)).contains("Choice: llama.cpp");
-        assertThat(cli(new TerminateCommand(), "cli-tiny", endpoint)).contains("Terminated cli-tiny");
+        assertThat(Cli.run(new EnginesCommand(), FAMILY, "--format", "ggufv2", endpoint)).contains("Choice: llama.cpp");
+        assertThat(Cli.run(new TerminateCommand(), "cli-tiny", endpoint)).contains("Terminated cli-tiny");
         assertThat(http.get("/v1/models/cli-tiny").status()).isEqualTo(404);
-    }
-
-    private static String cli(Object command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute(args);
-        assertThat(exitCode).as(err.toString()).isZero();
-        return out.toString();
     }
 
     @Test
