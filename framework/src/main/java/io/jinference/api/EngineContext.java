@@ -3,6 +3,7 @@ package io.jinference.api;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.jinference.api.process.ProcessLauncher;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** What the host lends an engine for one load. Grows by default methods, so engines never implement it. */
@@ -25,4 +26,14 @@ public interface EngineContext {
      * @throws EngineException {@link EngineException.Kind#INVALID_REQUEST} when the template fails to render
      */
     String renderChatTemplate(String template, List<ChatMessage> messages, Map<String, Object> variables);
+
+    /**
+     * Starts and supervises child processes (engine servers such as vLLM) for this model: logs under the home,
+     * readiness, death detection, restarts, and no child outliving the host.
+     *
+     * @throws EngineException {@link EngineException.Kind#UNSUPPORTED} when this host runs no child processes
+     */
+    default ProcessLauncher processes() {
+        throw new EngineException(EngineException.Kind.UNSUPPORTED, "This host does not run engine processes");
+    }
 }

@@ -3,9 +3,11 @@ package io.jinference.runtime;
 import io.jinference.api.ModelFamily;
 import io.jinference.api.ModelSpec;
 import io.jinference.api.RunningModel;
+import io.jinference.api.process.ManagedProcess;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One launched model: what was chosen for it, its state and, once ready, the loaded model. Only the
@@ -24,6 +26,7 @@ public final class ModelInstance {
     private volatile ModelState state = ModelState.LAUNCHING;
     private volatile RunningModel model;
     private volatile String failure;
+    private final List<ManagedProcess> processes = new CopyOnWriteArrayList<>();
 
     ModelInstance(String uid, ModelFamily family, ModelSpec spec, String quantization, String engine,
             String engineVersion, long engineBundleId, String why) {
@@ -46,8 +49,13 @@ public final class ModelInstance {
         return family;
     }
 
+    /**
+     * The state; a ready model whose engine server died (or is being relaunched) is {@link ModelState#FAILED}
+     * until the server serves again.
+     */
     public ModelState state() {
-        return state;
+        ModelState current = state;
+        return current == ModelState.READY && deadProcess() != null ? ModelState.FAILED : current;
     }
 
     public String engine() {
@@ -64,15 +72,30 @@ public final class ModelInstance {
 
     /** Why the launch failed; null unless {@link ModelState#FAILED}. */
     public String failure() {
+        ManagedProcess dead = state == ModelState.READY ? deadProcess() : null;
+        if (dead != null) {
+            return dead.failure() != null ? dead.failure() : "engine server " + dead.name() + " is restarting";
+        }
         return failure;
+    }
+
+    /** Ties an engine server process to this model, so that its death shows in the model's state. */
+    void attach(ManagedProcess process) {
+        processes.add(process);
+    }
+
+    private ManagedProcess deadProcess() {
+        return processes.stream().filter(process -> process.state() != ManagedProcess.State.READY
+                && process.state() != ManagedProcess.State.STOPPED).findFirst().orElse(null);
     }
 
     /** The loaded model; only when {@link ModelState#READY}. */
     public RunningModel readyModel() {
         RunningModel loaded = model;
-        if (state != ModelState.READY || loaded == null) {
-            String because = state == ModelState.FAILED ? ": " + failure : "";
-            throw new ModelNotReadyException("Model " + uid + " is not ready (" + state.name().toLowerCase() + ")"
+        ModelState current = state();
+        if (current != ModelState.READY || loaded == null) {
+            String because = current == ModelState.FAILED ? ": " + failure() : "";
+            throw new ModelNotReadyException("Model " + uid + " is not ready (" + current.name().toLowerCase() + ")"
                     + because);
         }
         return loaded;
@@ -117,10 +140,10 @@ public final class ModelInstance {
         description.put("model_engine", engine);
         description.put("engine_version", engineVersion);
         description.put("replica", 1);
-        description.put("status", state.name().toLowerCase());
+        description.put("status", state().name().toLowerCase());
         description.put("why", why);
-        if (failure != null) {
-            description.put("failure", failure);
+        if (failure() != null) {
+            description.put("failure", failure());
         }
         RunningModel loaded = model;
         if (loaded != null) {

@@ -7,6 +7,9 @@ import io.jinference.api.LoadRequest;
 import io.jinference.api.ModelFamily;
 import io.jinference.api.ModelSpec;
 import io.jinference.api.RunningModel;
+import io.jinference.api.process.ManagedProcess;
+import io.jinference.api.process.ProcessLauncher;
+import io.jinference.process.ProcessSupervisor;
 import io.jinference.registry.Choice;
 import io.jinference.registry.Decision;
 import io.jinference.registry.EngineRegistry;
@@ -48,6 +51,7 @@ public final class ModelManager implements AutoCloseable {
         return thread;
     });
     private final SecureRandom random = new SecureRandom();
+    private final ProcessSupervisor processes;
 
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
             ChatTemplateRendering templates) {
@@ -56,6 +60,7 @@ public final class ModelManager implements AutoCloseable {
         this.host = host;
         this.home = home;
         this.templates = templates;
+        this.processes = new ProcessSupervisor(home);
     }
 
     /**
@@ -96,7 +101,12 @@ public final class ModelManager implements AutoCloseable {
         EngineClassLoader loader = EngineClassLoader.of(engine);
         try {
             Path workDir = Files.createDirectories(home.resolve("models").resolve(instance.uid()));
-            HostEngineContext context = new HostEngineContext(home, workDir, host, templates);
+            ProcessLauncher launcher = processSpec -> {
+                ManagedProcess process = processes.start(processSpec);
+                instance.attach(process);
+                return process;
+            };
+            HostEngineContext context = new HostEngineContext(home, workDir, host, templates, launcher);
             RunningModel loaded = loader.call(() -> engine.load(request, context));
             instance.ready(new ClassLoaderSafeModel(loaded, loader));
             LOG.info("Model {} is ready", instance.uid());
@@ -216,6 +226,7 @@ public final class ModelManager implements AutoCloseable {
     public void close() {
         background.shutdownNow();
         list().forEach(instance -> terminateQuietly(instance.uid()));
+        processes.close();
         try {
             background.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

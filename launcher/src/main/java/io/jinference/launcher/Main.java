@@ -6,6 +6,7 @@ import io.jinference.launcher.cli.EnginesCommand;
 import io.jinference.launcher.cli.LaunchCommand;
 import io.jinference.launcher.cli.ListCommand;
 import io.jinference.launcher.cli.RegisterCommand;
+import io.jinference.launcher.cli.RuntimesCommand;
 import io.jinference.launcher.cli.ServeCommand;
 import io.jinference.launcher.cli.TerminateCommand;
 import io.jinference.launcher.cli.UnregisterCommand;
@@ -46,7 +47,8 @@ public final class Main implements Runnable {
                 .addSubcommand(new ChatCommand())
                 .addSubcommand(new RegisterCommand())
                 .addSubcommand(new UnregisterCommand())
-                .addSubcommand(new BundlesCommand());
+                .addSubcommand(new BundlesCommand())
+                .addSubcommand(new RuntimesCommand());
         int exitCode = commandLine.execute(args);
         // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).
         System.exit(exitCode);
