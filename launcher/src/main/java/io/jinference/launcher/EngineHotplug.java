@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * Engine bundles changing while the server runs: the REST operations and the watched {@code $JINFERENCE_HOME/bundles}
- * folder, both through one atomic installer. Models of a stopping engine are stopped by the world's bundle listener.
+ * folder, both through one atomic installer. Models of a stopping engine are drained by {@link EngineBundleModels}.
  */
 public final class EngineHotplug implements AutoCloseable {
 

@@ -6,6 +6,7 @@ import io.jinference.launcher.rest.RestServer;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JinferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JinferenceServer.class);
+    /** System property: seconds requests in flight may run on once their engine bundle starts stopping. */
+    public static final String DRAIN_TIMEOUT_PROPERTY = "jinference.drain.timeout.seconds";
 
     private final EngineWorld world;
     private final ModelManager models;
@@ -42,8 +45,9 @@ public final class JinferenceServer implements AutoCloseable {
         EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders.stream()
                 .filter(folder -> !folder.equals(EngineHotplug.watchedFolder(home))).toList());
         try {
-            ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates);
-            world.onBundleStopping(models::terminateEngineModels);
+            ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates,
+                    drainTimeout());
+            world.bundleContext().addBundleListener(new EngineBundleModels(models));
             EngineHotplug hotplug = EngineHotplug.start(world, home);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
                     host, models, routes -> EngineBundlesHandler.register(routes, hotplug, models));
@@ -52,6 +56,23 @@ public final class JinferenceServer implements AutoCloseable {
         } catch (RuntimeException e) {
             world.close();
             throw e;
+        }
+    }
+
+    /**
+     * How long requests in flight may finish once their engine bundle stops: the system property
+     * {@value #DRAIN_TIMEOUT_PROPERTY} in seconds, else {@link ModelManager#DEFAULT_DRAIN_TIMEOUT}.
+     */
+    static Duration drainTimeout() {
+        String seconds = System.getProperty(DRAIN_TIMEOUT_PROPERTY);
+        if (seconds == null || seconds.isBlank()) {
+            return ModelManager.DEFAULT_DRAIN_TIMEOUT;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(seconds.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(DRAIN_TIMEOUT_PROPERTY + " must be a number of seconds, got '"
+                    + seconds + "'", e);
         }
     }
 
