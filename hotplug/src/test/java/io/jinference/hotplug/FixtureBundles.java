@@ -2,6 +2,7 @@ package io.jinference.hotplug;
 
 import io.jinference.hotplug.fixture.FixtureEngineActivator;
 import io.jinference.hotplug.fixture.ThrowingActivator;
+import io.jinference.hotplug.fixture.ThrowingProbeActivator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,6 +28,15 @@ public final class FixtureBundles {
 
     public Path throwingActivator() throws IOException {
         return write("throwing.jar", headers("1.0.0", ThrowingActivator.class), ThrowingActivator.class);
+    }
+
+    /** An engine for GGUF chat models (the built-in families) whose probe throws. */
+    public Path throwingProbe() throws IOException {
+        Map<String, String> headers = headers("1.0.0", ThrowingProbeActivator.class);
+        headers.put("Provide-Capability", "io.jinference.engine;engine=fixture;version:Version=\"1.0.0\";"
+                + "formats:List<String>=\"ggufv2\";os:List<String>=\"linux\";arch:List<String>=\"x86_64\";"
+                + "devices:List<String>=\"cpu\";abilities:List<String>=\"chat\"");
+        return write("throwing-probe.jar", headers, ThrowingProbeActivator.class);
     }
 
     public Path missingImport() throws IOException {
