@@ -187,8 +187,8 @@ final class RestApiTest {
         String printed = Cli.run(new EnginesCommand(), "smollm2-instruct", "--format", "ggufv2",
                 "--endpoint", "http://127.0.0.1:1", "--home", home.toString());
         assertThat(printed).contains("llama.cpp").contains("Choice: llama.cpp");
-        String remote = Cli.run(new EnginesCommand(), "smollm2-instruct", "--host-profile", "linux-x86_64-cuda",
-                "--json", "--endpoint", "http://127.0.0.1:" + server.port());
+        String remote = Cli.run(new EnginesCommand(), "smollm2-instruct", "--format", "ggufv2",
+                "--host-profile", "linux-x86_64-cuda", "--json", "--endpoint", "http://127.0.0.1:" + server.port());
         assertThat(Json.MAPPER.readTree(remote).path("choice").path("engine").asText()).isEqualTo("llama.cpp");
     }
 

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jinference.launcher.cli.LaunchCommand;
 import io.jinference.testing.TinyGguf;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,12 +28,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Updating the llama.cpp adapter bundle of a real server while streams run on a tiny GGUF model: the streams in
  * flight finish, requests during the drain and the relaunch get 503 with a reason, and the model comes back on the
  * new bundle version; a model launched without {@code relaunch_on_update} is gone, and {@code engine_version}
- * chooses between two installed versions.
+ * (REST and {@code jinf launch --engine-version}) chooses between two installed versions.
  */
 class AdapterUpdateUnderLoadTest {
 
@@ -111,7 +115,12 @@ class AdapterUpdateUnderLoadTest {
             String oldVersion = RebuiltJar.engineVersion(ADAPTER);
 
             assertLaunched(rest.post("/v1/models", launch(model, "newest", Map.of())));
-            assertLaunched(rest.post("/v1/models", launch(model, "pinned", Map.of("engine_version", oldVersion))));
+            StringWriter printed = new StringWriter();
+            int exit = new CommandLine(new LaunchCommand()).setOut(new PrintWriter(printed)).execute(
+                    "smollm2-instruct", "--format", "ggufv2", "--model-path", model.toString(), "--model-uid", "pinned",
+                    "--engine-version", oldVersion, "--endpoint", "http://127.0.0.1:" + server.server.port());
+            assertThat(exit).isZero();
+            assertThat(printed.toString().trim()).isEqualTo("pinned");
             assertThat(rest.get("/v1/models/newest").json().path("engine_version").asText()).isEqualTo(newVersion);
             assertThat(rest.get("/v1/models/pinned").json().path("engine_version").asText()).isEqualTo(oldVersion);
 
