@@ -8,7 +8,7 @@ import java.util.Optional;
 /** Xinference's spec-matching rules, shared by the catalog and the selector. A null criterion means "any". */
 public final class ModelSpecs {
     /** Formats a spec may have (Xinference's LLM formats). */
-    public static final List<String> KNOWN_FORMATS = List.of("pytorch", "gptq", "awq", "fp4", "fp8", "bnb", "ggufv2", "mlx");
+    public static final List<String> KNOWN_FORMATS = List.of("pytorch", "gptq", "awq", "fp4", "fp8", "bnb", "ggufv2", "mlx", "onnx");
 
     private ModelSpecs() {
     }

@@ -22,14 +22,16 @@ public final class ModelInstance {
     private final String engineVersion;
     private final long engineBundleId;
     private final String why;
+    private final LaunchSpec launch;
     private final long createdEpochSeconds;
     private volatile ModelState state = ModelState.LAUNCHING;
-    private volatile RunningModel model;
+    private volatile DrainableModel model;
     private volatile String failure;
+    private volatile String statusReason;
     private final List<ManagedProcess> processes = new CopyOnWriteArrayList<>();
 
     ModelInstance(String uid, ModelFamily family, ModelSpec spec, String quantization, String engine,
-            String engineVersion, long engineBundleId, String why) {
+            String engineVersion, long engineBundleId, String why, LaunchSpec launch) {
         this.uid = uid;
         this.family = family;
         this.spec = spec;
@@ -38,6 +40,7 @@ public final class ModelInstance {
         this.engineVersion = engineVersion;
         this.engineBundleId = engineBundleId;
         this.why = why;
+        this.launch = launch;
         this.createdEpochSeconds = System.currentTimeMillis() / 1000;
     }
 
@@ -64,6 +67,11 @@ public final class ModelInstance {
 
     public long engineBundleId() {
         return engineBundleId;
+    }
+
+    /** What the client asked for, to relaunch the model the same way. */
+    LaunchSpec launch() {
+        return launch;
     }
 
     public long createdEpochSeconds() {
@@ -94,7 +102,8 @@ public final class ModelInstance {
         RunningModel loaded = model;
         ModelState current = state();
         if (current != ModelState.READY || loaded == null) {
-            String because = current == ModelState.FAILED ? ": " + failure() : "";
+            String because = current == ModelState.FAILED ? ": " + failure()
+                    : statusReason != null ? ": " + statusReason : "";
             throw new ModelNotReadyException("Model " + uid + " is not ready (" + current.name().toLowerCase() + ")"
                     + because);
         }
@@ -102,8 +111,32 @@ public final class ModelInstance {
     }
 
     void ready(RunningModel loaded) {
-        model = loaded;
+        model = new DrainableModel(loaded);
         state = ModelState.READY;
+    }
+
+    /** Refuses new requests with the reason (503) while the ones in flight finish; false unless it was ready. */
+    synchronized boolean draining(String reason) {
+        DrainableModel loaded = model;
+        if (state != ModelState.READY || loaded == null) {
+            return false;
+        }
+        statusReason = reason;
+        state = ModelState.DRAINING;
+        loaded.refuse("Model " + uid + " is draining: " + reason);
+        return true;
+    }
+
+    /** Waits for the requests in flight, at most until the deadline; returns how many are still running. */
+    int awaitIdle(long deadlineNanos) {
+        DrainableModel loaded = model;
+        return loaded == null ? 0 : loaded.awaitIdle(deadlineNanos);
+    }
+
+    /** Unloaded, waiting for its engine bundle to start again. */
+    void awaitingEngine(String reason) {
+        statusReason = reason;
+        state = ModelState.AWAITING_ENGINE;
     }
 
     void failed(String message) {
@@ -112,7 +145,7 @@ public final class ModelInstance {
     }
 
     /** Moves to TERMINATING and hands back the loaded model (null if none) for closing. */
-    RunningModel terminating() {
+    synchronized RunningModel terminating() {
         state = ModelState.TERMINATING;
         RunningModel loaded = model;
         model = null;
@@ -145,6 +178,10 @@ public final class ModelInstance {
         if (failure() != null) {
             description.put("failure", failure());
         }
+        if (statusReason != null && (state == ModelState.DRAINING || state == ModelState.AWAITING_ENGINE)) {
+            description.put("status_reason", statusReason);
+        }
+        description.put("engine_bundle_id", engineBundleId);
         RunningModel loaded = model;
         if (loaded != null) {
             description.put("engine_details", loaded.describe());

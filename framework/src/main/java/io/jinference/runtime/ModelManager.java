@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
     private static final String UID_SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
+    /** How long requests in flight may run on once their engine bundle starts stopping. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final Selector selector;
     private final EngineRegistry registry;
@@ -52,9 +55,16 @@ public final class ModelManager implements AutoCloseable {
     });
     private final SecureRandom random = new SecureRandom();
     private final ProcessSupervisor processes;
+    private final Duration drainTimeout;
 
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
             ChatTemplateRendering templates) {
+        this(selector, registry, host, home, templates, DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
+            ChatTemplateRendering templates, Duration drainTimeout) {
+        this.drainTimeout = drainTimeout;
         this.selector = selector;
         this.registry = registry;
         this.host = host;
@@ -76,7 +86,7 @@ public final class ModelManager implements AutoCloseable {
             throw new LaunchException("model_name is required");
         }
         Decision decision = selector.decide(new SelectionRequest(spec.modelName(), spec.format(), spec.size(),
-                spec.quantization(), spec.engine(), null), host);
+                spec.quantization(), spec.engine(), spec.engineVersion()), host);
         Choice choice = decision.choice();
         if (choice == null) {
             throw new LaunchException("No engine can run " + spec.modelName() + " here: " + decision.explanation());
@@ -84,7 +94,7 @@ public final class ModelManager implements AutoCloseable {
         Path modelPath = ModelFiles.resolve(home, decision.family(), choice.spec(), choice.quantization(),
                 spec.modelPath());
         InferenceEngine engine = engineService(choice);
-        ModelInstance instance = register(spec.modelUid(), decision.family(), choice);
+        ModelInstance instance = register(spec, decision.family(), choice);
         LoadRequest request = new LoadRequest(instance.uid(), decision.family(), choice.spec(), choice.quantization(),
                 modelPath, spec.options(), List.of());
         LOG.info("Launching {} as {} on {} {}: {}", spec.modelName(), instance.uid(), choice.engine().engine(),
@@ -143,11 +153,12 @@ public final class ModelManager implements AutoCloseable {
                         + " has no running service (is its bundle started?)"));
     }
 
-    private synchronized ModelInstance register(String requestedUid, ModelFamily family, Choice choice) {
-        String uid = requestedUid;
+    private synchronized ModelInstance register(LaunchSpec launch, ModelFamily family, Choice choice) {
+        String uid = launch.modelUid();
         if (uid != null && !uid.isBlank()) {
             ModelInstance existing = models.get(uid);
-            if (existing != null && existing.state() != ModelState.FAILED) {
+            if (existing != null && existing.state() != ModelState.FAILED
+                    && existing.state() != ModelState.AWAITING_ENGINE) {
                 throw new LaunchException("Model is already in the model list, uid: " + uid);
             }
         } else {
@@ -158,7 +169,7 @@ public final class ModelManager implements AutoCloseable {
         }
         ModelSpec spec = choice.spec();
         ModelInstance instance = new ModelInstance(uid, family, spec, choice.quantization(), choice.engine().engine(),
-                String.valueOf(choice.engine().version()), choice.engine().bundleId(), choice.why());
+                String.valueOf(choice.engine().version()), choice.engine().bundleId(), choice.why(), launch);
         models.put(uid, instance);
         return instance;
     }
@@ -203,10 +214,93 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    /** Terminates every model that was loaded by the given engine bundle (before the bundle goes away). */
-    public void terminateEngineModels(long bundleId) {
-        list().stream().filter(instance -> instance.engineBundleId() == bundleId)
-                .forEach(instance -> terminateQuietly(instance.uid()));
+    /**
+     * Called synchronously while an engine bundle is stopping (stop, update or removal), before its service goes
+     * away: each model it serves refuses new requests (503 with the reason), the requests in flight get up to the
+     * drain timeout to finish, then the model is closed. A model launched with {@code relaunch_on_update} then
+     * waits for the bundle to start again ({@link #engineStarted}); the others are gone. Models of other engines
+     * are not touched.
+     */
+    public void drainEngineModels(long bundleId) {
+        List<ModelInstance> affected = list().stream().filter(instance -> instance.engineBundleId() == bundleId)
+                .toList();
+        List<ModelInstance> draining = new ArrayList<>();
+        for (ModelInstance instance : affected) {
+            String reason = "its engine " + instance.engine() + " (bundle " + bundleId
+                    + ") is stopping, being updated or removed; retry shortly";
+            if (instance.draining(reason)) {
+                draining.add(instance);
+            } else {
+                terminateQuietly(instance.uid());
+            }
+        }
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        for (ModelInstance instance : draining) {
+            int unfinished = instance.awaitIdle(deadline);
+            if (unfinished > 0) {
+                LOG.warn("Model {}: {} requests still running after the {} s drain timeout are cut off",
+                        instance.uid(), unfinished, drainTimeout.toSeconds());
+            }
+            closeQuietly(instance);
+            if (instance.launch().relaunchOnUpdate()) {
+                instance.awaitingEngine("unloaded because its engine bundle " + bundleId
+                        + " stopped; relaunched when the bundle starts again");
+                LOG.info("Model {} drained and unloaded; it waits for bundle {} to start again", instance.uid(),
+                        bundleId);
+            } else {
+                remove(instance);
+                LOG.info("Model {} drained and terminated with its engine bundle {}", instance.uid(), bundleId);
+            }
+        }
+    }
+
+    /** Relaunches, in the background, the models that wait for this engine bundle (which has just started). */
+    public void engineStarted(long bundleId) {
+        for (ModelInstance waiting : awaitingEngine(bundleId)) {
+            LaunchSpec relaunch = waiting.launch().relaunchAs(waiting.uid(), waiting.engine());
+            background.execute(() -> {
+                if (!isListed(waiting)) {
+                    return;
+                }
+                try {
+                    launch(relaunch, false);
+                    LOG.info("Relaunching {} after its engine bundle {} started again", waiting.uid(), bundleId);
+                } catch (RuntimeException e) {
+                    LOG.warn("Model {} cannot be relaunched: {}", waiting.uid(), e.getMessage());
+                    waiting.failed("Relaunch after the engine update failed: " + e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Forgets the models that waited for an engine bundle that is now uninstalled. */
+    public void engineRemoved(long bundleId) {
+        awaitingEngine(bundleId).forEach(this::remove);
+    }
+
+    private synchronized List<ModelInstance> awaitingEngine(long bundleId) {
+        return models.values().stream().filter(instance -> instance.engineBundleId() == bundleId
+                && instance.state() == ModelState.AWAITING_ENGINE).toList();
+    }
+
+    private void closeQuietly(ModelInstance instance) {
+        RunningModel loaded = instance.terminating();
+        try {
+            if (loaded != null) {
+                loaded.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Closing {} failed: {}", instance.uid(), e.toString());
+        }
+    }
+
+    private synchronized boolean isListed(ModelInstance instance) {
+        return models.get(instance.uid()) == instance;
+    }
+
+    /** Removes this instance, unless its UID has been launched again meanwhile. */
+    private synchronized void remove(ModelInstance instance) {
+        models.remove(instance.uid(), instance);
     }
 
     private synchronized void remove(String uid) {

@@ -9,9 +9,6 @@ import io.jinference.registry.SelectionPolicy;
 import io.jinference.registry.Selector;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.LongConsumer;
-import org.osgi.framework.BundleEvent;
-import org.osgi.framework.SynchronousBundleListener;
 
 /**
  * The OSGi side of a running Jinference: Felix with the engine bundles, the engine registry tracking them, the
@@ -54,16 +51,8 @@ public final class EngineWorld implements AutoCloseable {
         return catalog;
     }
 
-    /**
-     * Calls {@code action} with the id of every bundle that starts stopping (stop, update, uninstall), before its
-     * services go away, so that models it serves are drained and closed while the engine still works.
-     */
-    void onBundleStopping(LongConsumer action) {
-        felix.context().addBundleListener((SynchronousBundleListener) event -> {
-            if (event.getType() == BundleEvent.STOPPING) {
-                action.accept(event.getBundle().getBundleId());
-            }
-        });
+    org.osgi.framework.BundleContext bundleContext() {
+        return felix.context();
     }
 
     public Selector selector() {

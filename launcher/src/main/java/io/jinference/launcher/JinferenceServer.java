@@ -1,10 +1,12 @@
 package io.jinference.launcher;
 
 import io.jinference.api.HostProfile;
+import io.jinference.launcher.rest.EngineBundlesHandler;
 import io.jinference.launcher.rest.RestServer;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,15 +17,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class JinferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JinferenceServer.class);
+    /** System property: seconds requests in flight may run on once their engine bundle starts stopping. */
+    public static final String DRAIN_TIMEOUT_PROPERTY = "jinference.drain.timeout.seconds";
 
     private final EngineWorld world;
     private final ModelManager models;
     private final RestServer rest;
+    private final EngineHotplug hotplug;
 
-    private JinferenceServer(EngineWorld world, ModelManager models, RestServer rest) {
+    private JinferenceServer(EngineWorld world, ModelManager models, RestServer rest, EngineHotplug hotplug) {
         this.world = world;
         this.models = models;
         this.rest = rest;
+        this.hotplug = hotplug;
     }
 
     /**
@@ -36,17 +42,37 @@ public final class JinferenceServer implements AutoCloseable {
     public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
             String hostProfile, ChatTemplateRendering templates) {
         HostProfile host = EngineWorld.host(hostProfile);
-        EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders);
+        EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders.stream()
+                .filter(folder -> !folder.equals(EngineHotplug.watchedFolder(home))).toList());
         try {
-            ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates);
-            world.onBundleStopping(models::terminateEngineModels);
+            ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates,
+                    drainTimeout());
+            world.bundleContext().addBundleListener(new EngineBundleModels(models));
+            EngineHotplug hotplug = EngineHotplug.start(world, home);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
-                    host, models);
+                    host, models, routes -> EngineBundlesHandler.register(routes, hotplug, models));
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
-            return new JinferenceServer(world, models, rest);
+            return new JinferenceServer(world, models, rest, hotplug);
         } catch (RuntimeException e) {
             world.close();
             throw e;
+        }
+    }
+
+    /**
+     * How long requests in flight may finish once their engine bundle stops: the system property
+     * {@value #DRAIN_TIMEOUT_PROPERTY} in seconds, else {@link ModelManager#DEFAULT_DRAIN_TIMEOUT}.
+     */
+    static Duration drainTimeout() {
+        String seconds = System.getProperty(DRAIN_TIMEOUT_PROPERTY);
+        if (seconds == null || seconds.isBlank()) {
+            return ModelManager.DEFAULT_DRAIN_TIMEOUT;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(seconds.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(DRAIN_TIMEOUT_PROPERTY + " must be a number of seconds, got '"
+                    + seconds + "'", e);
         }
     }
 
@@ -62,6 +88,7 @@ public final class JinferenceServer implements AutoCloseable {
     public void close() {
         LOG.info("Jinference shutting down");
         rest.close();
+        hotplug.close();
         models.close();
         world.close();
     }

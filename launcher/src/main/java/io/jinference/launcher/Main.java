@@ -1,5 +1,6 @@
 package io.jinference.launcher;
 
+import io.jinference.launcher.cli.BundlesCommand;
 import io.jinference.launcher.cli.ChatCommand;
 import io.jinference.launcher.cli.EnginesCommand;
 import io.jinference.launcher.cli.LaunchCommand;
@@ -46,6 +47,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new ChatCommand())
                 .addSubcommand(new RegisterCommand())
                 .addSubcommand(new UnregisterCommand())
+                .addSubcommand(new BundlesCommand())
                 .addSubcommand(new RuntimesCommand());
         int exitCode = commandLine.execute(args);
         // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).

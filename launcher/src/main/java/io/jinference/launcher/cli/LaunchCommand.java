@@ -20,6 +20,13 @@ public final class LaunchCommand extends RemoteCommand {
     Integer nParallel;
     @Option(names = "--model-uid", description = "UID to serve the model under (default: the model name)")
     String modelUid;
+    @Option(names = "--engine-version", description = "Engine version or OSGi range, e.g. 0.1.0 or [0.1,0.2) "
+            + "(default: the highest that can run the model)")
+    String engineVersion;
+    @Option(names = "--relaunch-on-update", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Relaunch the model when its engine bundle is updated; --no-relaunch-on-update to "
+                    + "terminate it instead (default: on)")
+    boolean relaunchOnUpdate;
 
     @Override
     void run(RestClient client) throws RestClient.ServerUnreachableException {
@@ -31,6 +38,8 @@ public final class LaunchCommand extends RemoteCommand {
         body.put("quantization", wanted.quantization);
         body.put("model_path", modelPath == null ? null : Path.of(modelPath).toAbsolutePath().toString());
         body.put("model_uid", modelUid);
+        body.put("engine_version", engineVersion);
+        body.put("relaunch_on_update", relaunchOnUpdate);
         body.put("n_parallel", nParallel);
         out().println(client.post("/v1/models", body).path("model_uid").asText());
     }

@@ -46,6 +46,11 @@ final class RestClient {
         return send(json(path, body));
     }
 
+    JsonNode put(String path, Object body) throws ServerUnreachableException {
+        HttpRequest.Builder request = json(path, body);
+        return send(request.method("PUT", request.build().bodyPublisher().orElseThrow()));
+    }
+
     /** POSTs a streaming request and hands every {@code data:} event's JSON to {@code onEvent}. */
     void stream(String path, Object body, Consumer<JsonNode> onEvent) throws ServerUnreachableException {
         HttpResponse<InputStream> response = exchange(json(path, body), HttpResponse.BodyHandlers.ofInputStream());

@@ -25,7 +25,8 @@ final class ModelsHandler {
     private static final Set<String> LAUNCH_KEYS = Set.of("model_uid", "model_name", "model_engine", "model_type",
             "model_format", "model_size_in_billions", "quantization", "model_path", "replica", "n_gpu", "n_worker",
             "worker_ip", "gpu_idx", "replica_config", "download_hub", "peft_model_config", "request_limits",
-            "enable_virtual_env", "virtual_env_packages", "virtual_env_find_links", "envs");
+            "enable_virtual_env", "virtual_env_packages", "virtual_env_find_links", "envs", "engine_version",
+            "relaunch_on_update");
 
     private final ModelManager models;
     private final Supplier<String> address;
@@ -60,9 +61,10 @@ final class ModelsHandler {
             throw ApiError.badRequest("Only model_type LLM can be launched, got " + modelType);
         }
         LaunchSpec spec = new LaunchSpec(Json.requiredText(body, "model_name"), Json.text(body, "model_engine"),
-                Json.text(body, "model_format"), size(body.get("model_size_in_billions")),
-                Json.text(body, "quantization"), Json.text(body, "model_uid"), Json.text(body, "model_path"),
-                Json.rest(body, LAUNCH_KEYS));
+                Json.text(body, "engine_version"), Json.text(body, "model_format"),
+                size(body.get("model_size_in_billions")), Json.text(body, "quantization"),
+                Json.text(body, "model_uid"), Json.text(body, "model_path"),
+                Json.bool(body, "relaunch_on_update", true), Json.rest(body, LAUNCH_KEYS));
         boolean waitReady = !"false".equalsIgnoreCase(ctx.queryParam("wait_ready"));
         Json.send(ctx, Map.of("model_uid", models.launch(spec, waitReady)));
     }

@@ -28,12 +28,14 @@ public final class RestServer implements AutoCloseable {
 
     /** Starts serving on {@code host:port} (port 0 picks a free one). */
     public static RestServer start(String host, int port, ModelCatalog catalog, Selector selector,
-            EngineRegistry registry, HostProfile hostProfile, ModelManager models) {
+            EngineRegistry registry, HostProfile hostProfile, ModelManager models,
+            java.util.function.Consumer<RoutesConfig> moreRoutes) {
         AddressHolder address = new AddressHolder();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             routes(config.routes, catalog, selector, registry, hostProfile, models, address);
+            moreRoutes.accept(config.routes);
             ErrorMapper.register(config.routes);
         });
         app.start(host, port);
