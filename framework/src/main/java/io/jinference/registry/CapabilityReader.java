@@ -91,8 +91,17 @@ final class CapabilityReader {
         } catch (IOException e) {
             LOG.warn("Cannot read models resource {} of bundle {}: {}", path, bundle.getSymbolicName(), e.getMessage());
         }
-        attributes.put(EngineNamespace.FAMILIES, new ArrayList<>(families));
-        attributes.put(EngineNamespace.ARCHITECTURES, new ArrayList<>(architectures));
+        putUnlessEmpty(attributes, EngineNamespace.FAMILIES, families);
+        putUnlessEmpty(attributes, EngineNamespace.ARCHITECTURES, architectures);
+    }
+
+    /** An empty list would still satisfy the filter's presence test {@code (families=*)}, so it is left out. */
+    private static void putUnlessEmpty(Map<String, Object> attributes, String key, Set<String> values) {
+        if (values.isEmpty()) {
+            attributes.remove(key);
+        } else {
+            attributes.put(key, new ArrayList<>(values));
+        }
     }
 
     private static boolean isList(String key) {
