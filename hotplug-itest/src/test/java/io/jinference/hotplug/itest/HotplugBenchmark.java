@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Prints how long hot-plugging takes on a real server with the ONNX engine and all-MiniLM-L6-v2: from a jar dropped
  * into the bundle folder to its engine being selectable, and from an adapter update (REST) to the model serving
- * again (update, automatic relaunch, first embedding). Run: see docs/benchmarks-hotplug.md.
+ * again (update, automatic relaunch, first embedding). Run: see docs/benchmarks.md, "Hot-plug".
  */
 public final class HotplugBenchmark {
 
