@@ -73,6 +73,8 @@ final class SglangEngineTest {
                 .anyMatch(line -> line.contains("serving") && line.contains("as sglang-uid")
                         && line.contains("--enable-metrics"));
         assertThat(model.describe()).containsEntry("engine", "SGLang").containsKey("server_url");
+        assertThat((List<?>) model.describe().get("recent_log")).as("the server's log, visible in the description")
+                .isNotEmpty();
     }
 
     @Test

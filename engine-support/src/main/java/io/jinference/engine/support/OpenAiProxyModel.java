@@ -33,6 +33,9 @@ import java.util.Map;
  * once with {@link EngineException.Kind#UNAVAILABLE} (HTTP 503), never left to hang.
  */
 public final class OpenAiProxyModel implements RunningModel {
+    /** How many of the server's last log lines a model description shows ({@code GET /v1/models/{uid}}). */
+    private static final int RECENT_LOG_LINES = 20;
+
     private final ManagedProcess process;
     private final URI baseUrl;
     private final String upstreamModel;
@@ -86,6 +89,7 @@ public final class OpenAiProxyModel implements RunningModel {
         facts.put("process_pid", process.pid());
         facts.put("process_generation", process.generation());
         facts.put("log_file", process.logFile().toString());
+        facts.put("recent_log", process.lastLogLines(RECENT_LOG_LINES));
         if (process.failure() != null) {
             facts.put("last_failure", process.failure());
         }
