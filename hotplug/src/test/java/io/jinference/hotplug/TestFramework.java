@@ -1,6 +1,7 @@
 package io.jinference.hotplug;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.osgi.framework.BundleContext;
@@ -14,10 +15,16 @@ final class TestFramework implements AutoCloseable {
     private final Framework framework;
 
     TestFramework(Path storage) throws Exception {
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(Map.of(
-                Constants.FRAMEWORK_STORAGE, storage.toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
-                Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "io.jinference.api;version=1.0.0"));
+        this(storage, Map.of());
+    }
+
+    /** With more framework properties, such as FileInstall's. */
+    TestFramework(Path storage, Map<String, String> properties) throws Exception {
+        Map<String, String> configuration = new HashMap<>(properties);
+        configuration.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        configuration.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        configuration.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "io.jinference.api;version=1.0.0");
+        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(configuration);
         framework.start();
     }
 

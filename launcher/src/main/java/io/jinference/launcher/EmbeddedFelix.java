@@ -1,10 +1,12 @@
 package io.jinference.launcher;
 
+import io.jinference.hotplug.FileInstallRegistration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Apache Felix embedded in the host: exports the Jinference API from the system bundle, then installs and starts
  * every bundle jar of the given folders in order. A bundle that fails to start is logged and left installed (the
- * registry then reports its engine as not active).
+ * registry then reports its engine as not active). FileInstall is installed but left to {@link EngineHotplug} to
+ * start: started before the folder installer is registered, it would install the watched folder's jars itself.
  */
 final class EmbeddedFelix implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFelix.class);
@@ -36,15 +39,17 @@ final class EmbeddedFelix implements AutoCloseable {
     }
 
     /**
-     * Starts the framework with its cache in {@code storage} (cleaned on start) and the bundles of {@code folders}.
+     * Starts the framework with its cache in {@code storage} (cleaned on start), the given extra framework
+     * {@code properties} (read by bundles through their context) and the bundles of {@code folders}.
      */
-    static EmbeddedFelix start(Path storage, List<Path> folders) {
+    static EmbeddedFelix start(Path storage, Map<String, String> properties, List<Path> folders) {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("No OSGi framework on the class path"));
-        Framework framework = factory.newFramework(Map.of(
-                Constants.FRAMEWORK_STORAGE, storage.toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
-                Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, ApiExports.systemPackagesExtra()));
+        Map<String, String> configuration = new HashMap<>(properties);
+        configuration.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        configuration.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        configuration.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, ApiExports.systemPackagesExtra());
+        Framework framework = factory.newFramework(configuration);
         try {
             framework.start();
         } catch (BundleException e) {
@@ -76,7 +81,8 @@ final class EmbeddedFelix implements AutoCloseable {
     }
 
     private static void startQuietly(Bundle bundle) {
-        if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+        if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null
+                || FileInstallRegistration.SYMBOLIC_NAME.equals(bundle.getSymbolicName())) {
             return;
         }
         try {

@@ -30,7 +30,7 @@ public final class EngineWorld implements AutoCloseable {
 
     /** Starts Felix with its cache in {@code felixStorage} and the bundles of {@code bundleFolders}. */
     public static EngineWorld start(Path home, Path felixStorage, List<Path> bundleFolders) {
-        EmbeddedFelix felix = EmbeddedFelix.start(felixStorage, bundleFolders);
+        EmbeddedFelix felix = EmbeddedFelix.start(felixStorage, EngineHotplug.fileInstallProperties(home), bundleFolders);
         try {
             EngineRegistry registry = new EngineRegistry(felix.context());
             registry.open();

@@ -37,6 +37,29 @@ class BrokenBundlesTest {
         server.close();
     }
 
+    /** A broken jar dropped into the folder FileInstall watches is rolled back and listed with its reason. */
+    @Test
+    void listsBrokenFolderDropsWithTheirReason() throws Exception {
+        server.drop(jars.missingImport(), "missing-import.jar");
+        server.drop(jars.throwingActivator(), "throwing.jar");
+        TestServer.await("both drops are refused",
+                () -> rest.get(ROUTE).json().path("folder_rejected").size() == 2);
+
+        var rejected = rest.get(ROUTE).json().path("folder_rejected");
+        assertThat(rejected.path("missing-import.jar").asText()).contains("com.example.nowhere");
+        assertThat(rejected.path("throwing.jar").asText()).contains("the engine's activator exploded");
+        assertThat(rest.get("/status").status()).isEqualTo(200);
+        for (var bundle : rest.get(ROUTE).json().path("bundles")) {
+            assertThat(bundle.path("symbolic_name").asText() + " " + bundle.path("version").asText())
+                    .as("nothing of a refused drop stays installed").isNotEqualTo("fixture.engine 1.0.0");
+        }
+
+        server.deleteDrop("missing-import.jar");
+        server.deleteDrop("throwing.jar");
+        TestServer.await("deleted drops are no longer listed",
+                () -> rest.get(ROUTE).json().path("folder_rejected").isEmpty());
+    }
+
     private static Rest.Answer upload(Path jar) throws Exception {
         return rest.upload(ROUTE + "?name=" + jar.getFileName(), "POST", Files.readAllBytes(jar));
     }

@@ -10,10 +10,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** A real Jinference server in a fresh home with no engines but what the tests drop into its bundle folder. */
+/**
+ * A real Jinference server in a fresh home with FileInstall watching its bundle folder and no engines but what the
+ * tests drop there.
+ */
 final class TestServer implements AutoCloseable {
 
     static final Path BUNDLES = Path.of(System.getProperty("test.bundles"));
+    /** The server's system bundles: FileInstall, which watches the bundle folder. */
+    static final Path SYSTEM = Path.of(System.getProperty("test.system"));
     static final Path ONNX_ENGINE = BUNDLES.resolve("jinference-example-engine-onnx.jar");
 
     final Path home;
@@ -22,7 +27,7 @@ final class TestServer implements AutoCloseable {
 
     TestServer(Path home) {
         this.home = home;
-        this.server = JinferenceServer.start(home, List.of(EngineHotplug.watchedFolder(home)), "127.0.0.1", 0, null,
+        this.server = JinferenceServer.start(home, List.of(SYSTEM, EngineHotplug.watchedFolder(home)), "127.0.0.1", 0, null,
                 new ChatTemplateRenderer()::render);
         this.rest = new Rest(server.port());
     }

@@ -44,7 +44,7 @@ public final class EngineBundlesHandler {
     void list(Context ctx) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("bundles", hotplug.bundles().list().stream().map(this::view).toList());
-        answer.put("folder_rejected", hotplug.watcher().rejected());
+        answer.put("folder_rejected", hotplug.folder().rejected());
         Json.send(ctx, answer);
     }
 
