@@ -21,6 +21,7 @@ public final class ModelInstance {
     private final String engine;
     private final String engineVersion;
     private final long engineBundleId;
+    private final String engineBundleVersion;
     private final String why;
     private final LaunchSpec launch;
     private final long createdEpochSeconds;
@@ -31,7 +32,7 @@ public final class ModelInstance {
     private final List<ManagedProcess> processes = new CopyOnWriteArrayList<>();
 
     ModelInstance(String uid, ModelFamily family, ModelSpec spec, String quantization, String engine,
-            String engineVersion, long engineBundleId, String why, LaunchSpec launch) {
+            String engineVersion, long engineBundleId, String engineBundleVersion, String why, LaunchSpec launch) {
         this.uid = uid;
         this.family = family;
         this.spec = spec;
@@ -39,6 +40,7 @@ public final class ModelInstance {
         this.engine = engine;
         this.engineVersion = engineVersion;
         this.engineBundleId = engineBundleId;
+        this.engineBundleVersion = engineBundleVersion;
         this.why = why;
         this.launch = launch;
         this.createdEpochSeconds = System.currentTimeMillis() / 1000;
@@ -182,6 +184,7 @@ public final class ModelInstance {
             description.put("status_reason", statusReason);
         }
         description.put("engine_bundle_id", engineBundleId);
+        description.put("engine_bundle_version", engineBundleVersion);
         RunningModel loaded = model;
         if (loaded != null) {
             description.put("engine_details", loaded.describe());

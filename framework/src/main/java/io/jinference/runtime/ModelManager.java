@@ -153,6 +153,16 @@ public final class ModelManager implements AutoCloseable {
                         + " has no running service (is its bundle started?)"));
     }
 
+    /** The engine bundle's exact version (with its qualifier), which the declared engine version leaves out. */
+    private String bundleVersion(Choice choice) {
+        return registry.descriptors().stream()
+                .filter(descriptor -> descriptor.bundleId() == choice.engine().bundleId())
+                .findFirst()
+                .flatMap(registry::bundle)
+                .map(bundle -> bundle.getVersion().toString())
+                .orElse(null);
+    }
+
     private synchronized ModelInstance register(LaunchSpec launch, ModelFamily family, Choice choice) {
         String uid = launch.modelUid();
         if (uid != null && !uid.isBlank()) {
@@ -169,7 +179,8 @@ public final class ModelManager implements AutoCloseable {
         }
         ModelSpec spec = choice.spec();
         ModelInstance instance = new ModelInstance(uid, family, spec, choice.quantization(), choice.engine().engine(),
-                String.valueOf(choice.engine().version()), choice.engine().bundleId(), choice.why(), launch);
+                String.valueOf(choice.engine().version()), choice.engine().bundleId(), bundleVersion(choice),
+                choice.why(), launch);
         models.put(uid, instance);
         return instance;
     }

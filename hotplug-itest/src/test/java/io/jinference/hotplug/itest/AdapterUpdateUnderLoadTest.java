@@ -99,6 +99,8 @@ class AdapterUpdateUnderLoadTest {
             JsonNode description = rest.get("/v1/models/tiny").json();
             assertThat(description.path("engine_version").asText()).isEqualTo(newVersion);
             assertThat(description.path("engine_bundle_id").asLong()).isEqualTo(adapterId);
+            assertThat(description.path("engine_bundle_version").asText()).as("the exact bundle version, qualifier included")
+                    .startsWith(newVersion);
             assertThat(rest.get("/v1/models/tiny-once").status()).isEqualTo(404);
         }
     }
