@@ -10,13 +10,39 @@ import java.nio.file.Path;
 /**
  * Finds the local file (or folder) of a model spec: the launch's {@code model_path}, else the spec's
  * {@code model_uri} (custom registrations), else the cache under {@code $home/cache/v2} in Xinference's layout.
- * Downloading from a hub is not done: this server runs offline.
+ * It downloads nothing; the hub module's {@link ModelFileSource} does, and asks this class first.
  */
-final class ModelFiles {
-    private ModelFiles() {
+public final class ModelFiles implements ModelFileSource {
+    private final Path home;
+
+    public ModelFiles(Path home) {
+        this.home = home;
+    }
+
+    @Override
+    public PreparedFiles prepare(ModelFamily family, ModelSpec spec, String quantization, String modelPath) {
+        return PreparedFiles.local(resolve(home, family, spec, quantization, modelPath));
     }
 
     static Path resolve(Path home, ModelFamily family, ModelSpec spec, String quantization, String modelPath) {
+        Path local = findLocal(home, family, spec, quantization, modelPath);
+        if (local != null) {
+            return local;
+        }
+        Path cacheDir = home.resolve("cache").resolve("v2").resolve(cacheDirName(family, spec, quantization));
+        throw new LaunchException("Model " + family.name() + " (" + spec.format() + ", " + spec.sizeInBillions()
+                + "B, " + quantization + ") is not in the cache (" + cacheDir + ") and this server cannot download "
+                + "from a model hub; pass model_path with a local file, or register the model with a model_uri");
+    }
+
+    /**
+     * The launch's {@code model_path}, the spec's {@code model_uri} or the Xinference-layout cache folder under
+     * {@code $home/cache/v2}; null when the spec names none of them and the cache has no folder for it.
+     *
+     * @throws LaunchException when a named path does not exist
+     */
+    public static Path findLocal(Path home, ModelFamily family, ModelSpec spec, String quantization,
+            String modelPath) {
         if (modelPath != null && !modelPath.isBlank()) {
             return existing(Path.of(modelPath).toAbsolutePath(), "model_path");
         }
@@ -27,9 +53,7 @@ final class ModelFiles {
         if (Files.isDirectory(cacheDir)) {
             return fileInCache(cacheDir, spec, quantization);
         }
-        throw new LaunchException("Model " + family.name() + " (" + spec.format() + ", " + spec.sizeInBillions()
-                + "B, " + quantization + ") is not in the cache (" + cacheDir + ") and this server cannot download "
-                + "from a model hub; pass model_path with a local file, or register the model with a model_uri");
+        return null;
     }
 
     /** Xinference's cache folder name: {@code {name with . as _}-{format}-{size}b-{quantization}}. */

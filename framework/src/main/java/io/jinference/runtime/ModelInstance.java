@@ -29,6 +29,7 @@ public final class ModelInstance {
     private volatile DrainableModel model;
     private volatile String failure;
     private volatile String statusReason;
+    private volatile Map<String, Object> provenance = Map.of();
     private final List<ManagedProcess> processes = new CopyOnWriteArrayList<>();
 
     ModelInstance(String uid, ModelFamily family, ModelSpec spec, String quantization, String engine,
@@ -112,6 +113,11 @@ public final class ModelInstance {
         return loaded;
     }
 
+    /** Where the model's files came from (hub, repository, commit), shown in its description. */
+    void provenance(Map<String, Object> origin) {
+        provenance = Map.copyOf(origin);
+    }
+
     void ready(RunningModel loaded) {
         model = new DrainableModel(loaded);
         state = ModelState.READY;
@@ -185,6 +191,7 @@ public final class ModelInstance {
         }
         description.put("engine_bundle_id", engineBundleId);
         description.put("engine_bundle_version", engineBundleVersion);
+        description.putAll(provenance);
         RunningModel loaded = model;
         if (loaded != null) {
             description.put("engine_details", loaded.describe());

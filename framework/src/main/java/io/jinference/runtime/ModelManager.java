@@ -56,6 +56,7 @@ public final class ModelManager implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final ProcessSupervisor processes;
     private final Duration drainTimeout;
+    private final ModelFileSource fileSource;
 
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
             ChatTemplateRendering templates) {
@@ -64,6 +65,13 @@ public final class ModelManager implements AutoCloseable {
 
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
             ChatTemplateRendering templates, Duration drainTimeout) {
+        this(selector, registry, host, home, templates, drainTimeout, new ModelFiles(home));
+    }
+
+    /** @param fileSource where launches without local files get them (the hub module downloads them) */
+    public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
+            ChatTemplateRendering templates, Duration drainTimeout, ModelFileSource fileSource) {
+        this.fileSource = fileSource;
         this.drainTimeout = drainTimeout;
         this.selector = selector;
         this.registry = registry;
@@ -91,20 +99,39 @@ public final class ModelManager implements AutoCloseable {
         if (choice == null) {
             throw new LaunchException("No engine can run " + spec.modelName() + " here: " + decision.explanation());
         }
-        Path modelPath = ModelFiles.resolve(home, decision.family(), choice.spec(), choice.quantization(),
-                spec.modelPath());
+        ModelFileSource.PreparedFiles files = fileSource.prepare(decision.family(), choice.spec(),
+                choice.quantization(), spec.modelPath());
         InferenceEngine engine = engineService(choice);
         ModelInstance instance = register(spec, decision.family(), choice);
-        LoadRequest request = new LoadRequest(instance.uid(), decision.family(), choice.spec(), choice.quantization(),
-                modelPath, spec.options(), List.of());
+        instance.provenance(files.provenance());
         LOG.info("Launching {} as {} on {} {}: {}", spec.modelName(), instance.uid(), choice.engine().engine(),
                 choice.engine().version(), choice.why());
         if (waitReady) {
-            load(instance, engine, request, true);
+            fetchThenLoad(instance, engine, files, decision, choice, spec, true);
         } else {
-            background.execute(() -> load(instance, engine, request, false));
+            background.execute(() -> fetchThenLoad(instance, engine, files, decision, choice, spec, false));
         }
         return instance.uid();
+    }
+
+    /** Fetches the model's files (a download may take long, so never under the manager's lock), then loads it. */
+    private void fetchThenLoad(ModelInstance instance, InferenceEngine engine, ModelFileSource.PreparedFiles files,
+            Decision decision, Choice choice, LaunchSpec spec, boolean rethrow) {
+        Path modelPath;
+        try {
+            modelPath = files.fetch(instance);
+        } catch (RuntimeException e) {
+            LOG.warn("Model {}: its files could not be fetched: {}", instance.uid(), e.getMessage());
+            if (rethrow) {
+                remove(instance);
+                throw e;
+            }
+            instance.failed(e.getMessage());
+            return;
+        }
+        LoadRequest request = new LoadRequest(instance.uid(), decision.family(), choice.spec(), choice.quantization(),
+                modelPath, spec.options(), List.of());
+        load(instance, engine, request, rethrow);
     }
 
     private void load(ModelInstance instance, InferenceEngine engine, LoadRequest request, boolean rethrow) {

@@ -1,0 +1,301 @@
+package io.jinference.hub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches one file into its {@code .incomplete} blob and, once its size and checksum match, renames it to the blob.
+ * An existing {@code .incomplete} (ours, or huggingface_hub's) is resumed from its length with HTTP Range. Large files
+ * come in chunks fetched in parallel and appended in order, so the {@code .incomplete} file is always a valid prefix
+ * that any tool can resume. The bytes are hashed as they are appended: sha256 for LFS files, the git blob id for the
+ * others; a mismatch discards the file.
+ */
+final class BlobDownloader {
+    private static final Logger LOG = LoggerFactory.getLogger(BlobDownloader.class);
+    private static final int ATTEMPTS_PER_CHUNK = 3;
+    private static final int READ_BUFFER = 64 * 1024;
+
+    private final HubHttp http;
+    private final int chunkBytes;
+    private final int parallelChunks;
+    private final ExecutorService workers;
+
+    BlobDownloader(HubHttp http, int chunkBytes, int parallelChunks) {
+        this.http = http;
+        this.chunkBytes = chunkBytes;
+        this.parallelChunks = parallelChunks;
+        this.workers = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "jinference-download");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** What one file's download did. */
+    record Outcome(long resumedFrom, long fetchedBytes) {
+    }
+
+    /**
+     * Downloads {@code file} from {@code uri} into {@code blob} (via {@code blob + ".incomplete"}).
+     *
+     * @throws HubException on a checksum or size mismatch (the partial file is deleted) or a refusal by the hub
+     * @throws DownloadCancelledException when {@code cancelled} turns true (the partial file is kept)
+     * @throws IOException when the transfer fails after retries (the partial file is kept for a resume)
+     */
+    Outcome download(URI uri, String token, RepoFile file, Path blob, Path incomplete, DownloadProgress progress,
+            BooleanSupplier cancelled) throws IOException, InterruptedException {
+        Files.createDirectories(blob.getParent());
+        long start = Files.exists(incomplete) ? Files.size(incomplete) : 0;
+        if (file.size() >= 0 && start > file.size()) {
+            Files.delete(incomplete);
+            start = 0;
+        }
+        MessageDigest digest = digestFor(file);
+        if (start > 0) {
+            LOG.info("Resuming {} ({}) at byte {} of {}", file.path(), blob.getFileName(), start, file.size());
+            progress.resumed(file.path(), start);
+            hashPrefix(incomplete, start, digest);
+        }
+        progress.alreadyHad(start);
+        long written = file.size() < 0
+                ? stream(uri, token, incomplete, digest, progress, cancelled)
+                : chunks(uri, token, file.size(), start, incomplete, digest, progress, cancelled);
+        verify(file, written, digest, incomplete);
+        Files.move(incomplete, blob, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Outcome(start, written - start);
+    }
+
+    private long chunks(URI uri, String token, long size, long start, Path incomplete, MessageDigest digest,
+            DownloadProgress progress, BooleanSupplier cancelled) throws IOException, InterruptedException {
+        Deque<Future<byte[]>> window = new ArrayDeque<>();
+        long next = start;
+        long written = start;
+        try (FileChannel out = FileChannel.open(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            while (next < size && window.size() < parallelChunks) {
+                window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), progress, cancelled));
+                next = Math.min(size, next + chunkBytes);
+            }
+            while (!window.isEmpty()) {
+                byte[] chunk = await(window.poll());
+                ByteBuffer buffer = ByteBuffer.wrap(chunk);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                digest.update(chunk);
+                written += chunk.length;
+                if (next < size) {
+                    window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), progress, cancelled));
+                    next = Math.min(size, next + chunkBytes);
+                }
+            }
+            return written;
+        } finally {
+            window.forEach(pending -> pending.cancel(true));
+        }
+    }
+
+    private Future<byte[]> submit(URI uri, String token, long from, long to, DownloadProgress progress,
+            BooleanSupplier cancelled) {
+        return workers.submit(() -> fetchRange(uri, token, from, to, progress, cancelled));
+    }
+
+    private static byte[] await(Future<byte[]> chunk) throws IOException, InterruptedException {
+        try {
+            return chunk.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause);
+        } catch (CancellationException e) {
+            throw new IOException("chunk download cancelled", e);
+        }
+    }
+
+    /** Bytes {@code [from, to)}, retried from where a broken connection stopped. */
+    private byte[] fetchRange(URI uri, String token, long from, long to, DownloadProgress progress,
+            BooleanSupplier cancelled) throws IOException, InterruptedException {
+        byte[] chunk = new byte[Math.toIntExact(to - from)];
+        int received = 0;
+        IOException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS_PER_CHUNK && received < chunk.length; attempt++) {
+            if (attempt > 1) {
+                Thread.sleep(250L * (1L << attempt));
+            }
+            try {
+                received = readRange(uri, token, from, chunk, received, progress, cancelled);
+            } catch (IOException e) {
+                last = e;
+                LOG.debug("Range {}-{} of {} broke after {} bytes (attempt {}): {}", from, to - 1, uri, received,
+                        attempt, e.toString());
+            }
+        }
+        if (received < chunk.length) {
+            throw new IOException("Transfer of " + uri.getPath() + " broke at byte " + (from + received) + ": "
+                    + (last == null ? "connection closed" : last.getMessage()), last);
+        }
+        return chunk;
+    }
+
+    private int readRange(URI uri, String token, long from, byte[] chunk, int received, DownloadProgress progress,
+            BooleanSupplier cancelled) throws IOException, InterruptedException {
+        long first = from + received;
+        long last = from + chunk.length - 1;
+        HttpResponse<InputStream> response = http.get(uri, token, Map.of("Range", "bytes=" + first + "-" + last));
+        try (InputStream in = response.body()) {
+            refuseErrors(uri, response.statusCode());
+            if (response.statusCode() == 200 && first > 0) {
+                in.skipNBytes(first);
+            }
+            int position = received;
+            while (position < chunk.length) {
+                if (cancelled.getAsBoolean()) {
+                    throw new DownloadCancelledException("cancelled");
+                }
+                int n = in.read(chunk, position, Math.min(READ_BUFFER, chunk.length - position));
+                if (n < 0) {
+                    break;
+                }
+                position += n;
+                progress.transferred(n);
+            }
+            return position;
+        }
+    }
+
+    /** A file of unknown size: one stream to its end. */
+    private long stream(URI uri, String token, Path incomplete, MessageDigest digest, DownloadProgress progress,
+            BooleanSupplier cancelled) throws IOException, InterruptedException {
+        long start = Files.exists(incomplete) ? Files.size(incomplete) : 0;
+        HttpResponse<InputStream> response = http.get(uri, token,
+                start > 0 ? Map.of("Range", "bytes=" + start + "-") : Map.of());
+        try (InputStream in = response.body(); FileChannel out = FileChannel.open(incomplete,
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            refuseErrors(uri, response.statusCode());
+            if (response.statusCode() == 200 && start > 0) {
+                in.skipNBytes(start);
+            }
+            byte[] buffer = new byte[READ_BUFFER];
+            long written = start;
+            for (int n; (n = in.read(buffer)) >= 0;) {
+                if (cancelled.getAsBoolean()) {
+                    throw new DownloadCancelledException("cancelled");
+                }
+                out.write(ByteBuffer.wrap(buffer, 0, n));
+                digest.update(buffer, 0, n);
+                written += n;
+                progress.transferred(n);
+            }
+            return written;
+        }
+    }
+
+    private static void refuseErrors(URI uri, int status) throws IOException {
+        if (status == 200 || status == 206) {
+            return;
+        }
+        if (status == 404) {
+            throw new HubException("The hub has no file at " + uri + " (HTTP 404)");
+        }
+        if (status == 401 || status == 403) {
+            throw new HubException("The hub refuses " + uri + " (HTTP " + status + "): gated or private; set HF_TOKEN");
+        }
+        throw new IOException("HTTP " + status + " for " + uri);
+    }
+
+    private static MessageDigest digestFor(RepoFile file) {
+        try {
+            if (file.isLfs()) {
+                return MessageDigest.getInstance("SHA-256");
+            }
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            if (file.size() >= 0) {
+                sha1.update(("blob " + file.size() + "\0").getBytes(StandardCharsets.US_ASCII));
+            }
+            return sha1;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void hashPrefix(Path incomplete, long length, MessageDigest digest) throws IOException {
+        try (InputStream in = Files.newInputStream(incomplete)) {
+            byte[] buffer = new byte[1 << 20];
+            long left = length;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException("Partial file " + incomplete + " shrank while it was read");
+                }
+                digest.update(buffer, 0, n);
+                left -= n;
+            }
+        }
+    }
+
+    private static void verify(RepoFile file, long written, MessageDigest digest, Path incomplete)
+            throws IOException {
+        String actual;
+        if (!file.isLfs() && file.size() < 0) {
+            actual = gitBlobId(incomplete);
+        } else {
+            actual = HexFormat.of().formatHex(digest.digest());
+        }
+        String expected = file.etag();
+        String problem = null;
+        if (file.size() >= 0 && written != file.size()) {
+            problem = "size " + written + " bytes, the hub lists " + file.size();
+        } else if (expected != null && !expected.equalsIgnoreCase(actual)) {
+            problem = (file.isLfs() ? "sha256 " : "git blob id ") + actual + ", the hub lists " + expected;
+        }
+        if (problem != null) {
+            Files.deleteIfExists(incomplete);
+            throw new HubException("Downloaded " + file.path() + " does not match the hub: " + problem
+                    + "; the download was discarded and nothing was added to the snapshot");
+        }
+    }
+
+    private static String gitBlobId(Path file) throws IOException {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII));
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[1 << 20];
+                for (int n; (n = in.read(buffer)) >= 0;) {
+                    sha1.update(buffer, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(sha1.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
