@@ -1,7 +1,13 @@
 package io.jinference.launcher;
 
 import io.jinference.api.HostProfile;
+import io.jinference.hub.CacheInventory;
+import io.jinference.hub.HubModelFiles;
+import io.jinference.hub.HubSettings;
+import io.jinference.hub.LaunchDownloads;
+import io.jinference.hub.ModelHub;
 import io.jinference.launcher.rest.EngineBundlesHandler;
+import io.jinference.launcher.rest.HubHandler;
 import io.jinference.launcher.rest.RestServer;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
@@ -41,16 +47,28 @@ public final class JinferenceServer implements AutoCloseable {
      */
     public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
             String hostProfile, ChatTemplateRendering templates) {
+        return start(home, bundleFolders, bindHost, port, hostProfile, templates, HubSettings.fromEnvironment());
+    }
+
+    /** @param hubSettings where launches without local files download them from (the environment's by default) */
+    public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
+            String hostProfile, ChatTemplateRendering templates, HubSettings hubSettings) {
         HostProfile host = EngineWorld.host(hostProfile);
         EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders.stream()
                 .filter(folder -> !folder.equals(EngineHotplug.watchedFolder(home))).toList());
         try {
+            ModelHub hub = new ModelHub(hubSettings);
+            LaunchDownloads downloads = new LaunchDownloads();
             ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates,
-                    drainTimeout());
+                    drainTimeout(), new HubModelFiles(home, hub, downloads));
             world.bundleContext().addBundleListener(new EngineBundleModels(models));
             EngineHotplug hotplug = EngineHotplug.start(world, home);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
-                    host, models, routes -> EngineBundlesHandler.register(routes, hotplug, models));
+                    host, models, routes -> {
+                        EngineBundlesHandler.register(routes, hotplug, models);
+                        HubHandler.register(routes, models, downloads, new CacheInventory(hub.hfCache()),
+                                world.catalog());
+                    });
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
             return new JinferenceServer(world, models, rest, hotplug);
         } catch (RuntimeException e) {

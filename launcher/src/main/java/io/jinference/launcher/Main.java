@@ -1,7 +1,9 @@
 package io.jinference.launcher;
 
 import io.jinference.launcher.cli.BundlesCommand;
+import io.jinference.launcher.cli.CacheCommand;
 import io.jinference.launcher.cli.ChatCommand;
+import io.jinference.launcher.cli.DownloadCommand;
 import io.jinference.launcher.cli.EnginesCommand;
 import io.jinference.launcher.cli.LaunchCommand;
 import io.jinference.launcher.cli.ListCommand;
@@ -48,7 +50,9 @@ public final class Main implements Runnable {
                 .addSubcommand(new RegisterCommand())
                 .addSubcommand(new UnregisterCommand())
                 .addSubcommand(new BundlesCommand())
-                .addSubcommand(new RuntimesCommand());
+                .addSubcommand(new RuntimesCommand())
+                .addSubcommand(new DownloadCommand())
+                .addSubcommand(new CacheCommand());
         int exitCode = commandLine.execute(args);
         // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).
         System.exit(exitCode);

@@ -54,6 +54,7 @@ public final class HubStandIn implements AutoCloseable {
     private final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
     private final List<String> rangeLog = new CopyOnWriteArrayList<>();
     private final AtomicLong apiCalls = new AtomicLong();
+    private volatile long bytesPerSecond;
 
     private HubStandIn(HttpServer server) {
         this.server = server;
@@ -89,6 +90,11 @@ public final class HubStandIn implements AutoCloseable {
     /** After {@code bytes} of this file have been served (over all requests), cut the connection; refuse it then. */
     public void cutAfter(String sha256, long bytes) {
         cutAfter.put(sha256, bytes);
+    }
+
+    /** Serves file bytes at about this rate per request (0: as fast as it can), so that a test can act mid-file. */
+    public void throttle(long limit) {
+        bytesPerSecond = limit;
     }
 
     public void heal() {
@@ -307,7 +313,20 @@ public final class HubStandIn implements AutoCloseable {
                 out.flush();
                 count.addAndGet(n);
                 position += n;
+                long limit = bytesPerSecond;
+                if (limit > 0) {
+                    pause(n * 1000L / limit);
+                }
             }
+        }
+    }
+
+    private static void pause(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.jinference.launcher.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +29,8 @@ public final class LaunchCommand extends RemoteCommand {
             description = "Relaunch the model when its engine bundle is updated; --no-relaunch-on-update to "
                     + "terminate it instead (default: on)")
     boolean relaunchOnUpdate;
+    @Option(names = "--no-progress", description = "Wait for the launch without a progress bar")
+    boolean noProgress;
 
     @Override
     void run(RestClient client) throws RestClient.ServerUnreachableException {
@@ -41,6 +45,41 @@ public final class LaunchCommand extends RemoteCommand {
         body.put("engine_version", engineVersion);
         body.put("relaunch_on_update", relaunchOnUpdate);
         body.put("n_parallel", nParallel);
-        out().println(client.post("/v1/models", body).path("model_uid").asText());
+        if (modelPath != null || noProgress) {
+            out().println(client.post("/v1/models", body).path("model_uid").asText());
+            return;
+        }
+        // Without a local path the server may download the files first: launch without waiting and show how far
+        // it is until the model serves.
+        String uid = client.post("/v1/models?wait_ready=false", body).path("model_uid").asText();
+        awaitReady(client, uid);
+        out().println(uid);
+    }
+
+    private static void awaitReady(RestClient client, String uid) throws RestClient.ServerUnreachableException {
+        try (ProgressBar bar = ProgressBars.bytes(uid, 0)) {
+            while (true) {
+                JsonNode progress = client.get("/v1/models/" + uid + "/progress");
+                JsonNode download = progress.path("download");
+                if (download.isObject()) {
+                    ProgressBars.update(bar, download.path("total_bytes").asLong(),
+                            () -> download.path("downloaded_bytes").asLong());
+                }
+                String status = progress.path("status").asText();
+                if (status.equals("ready")) {
+                    return;
+                }
+                if (status.equals("failed")) {
+                    throw new RestClient.ApiCallException(400, "Launch of " + uid + " failed: "
+                            + progress.path("failure").asText());
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RestClient.ApiCallException(499, "Interrupted while " + uid + " launches");
+                }
+            }
+        }
     }
 }
