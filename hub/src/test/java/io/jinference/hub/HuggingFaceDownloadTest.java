@@ -219,4 +219,19 @@ class HuggingFaceDownloadTest {
         }
         assertThat(model.path().resolve("onnx")).doesNotExist();
     }
+
+    @Test
+    void aPinnedCommitIsFetchedAsIsAndWritesNoBranchRef() {
+        ModelSpec pinned = new ModelSpec("ggufv2", "0_135", List.of("Q4_1"), Map.of("huggingface",
+                new ModelSource(SmolLm2Gguf.REPO, "SmolLM2-135M-Instruct.{quantization}.gguf", smol.commit())), null);
+        DownloadedModel model = hub(false).download(HubRequest.of(pinned, "Q4_1", HubSettings.HUGGINGFACE),
+                new DownloadProgress(SmolLm2Gguf.REPO));
+        assertThat(model.commit()).isEqualTo(smol.commit());
+        assertThat(new HfCache(cacheRoot).repoDir(SmolLm2Gguf.REPO).resolve("refs")).doesNotExist();
+
+        ModelSpec unknown = new ModelSpec("ggufv2", "0_135", List.of("Q4_1"), Map.of("huggingface",
+                new ModelSource(SmolLm2Gguf.REPO, "SmolLM2-135M-Instruct.{quantization}.gguf", "0".repeat(40))), null);
+        assertThatThrownBy(() -> hub(false).prepare(HubRequest.of(unknown, "Q4_1", HubSettings.HUGGINGFACE)))
+                .isInstanceOf(HubException.class).hasMessageContaining("0000000000");
+    }
 }
