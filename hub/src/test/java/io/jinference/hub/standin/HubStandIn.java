@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * <li>{@code GET /cdn/{sha256}}: the bytes, with {@code Range} (206, {@code Content-Range});</li>
  * <li>ModelScope: {@code GET /api/v1/models/{repo}/repo/files} and {@code GET /api/v1/models/{repo}/repo?FilePath=}.</li>
  * </ul>
+ * {@code GET /_stand-in/stats} (the stand-in's own, for tests in other processes) tells the bytes served and API calls.
  * Faults for tests: cut the connection after a number of a file's bytes (then refuse it with 503 until healed), and
  * corrupt one byte of a file. It counts the bytes it serves and records each request's Range start.
  */
@@ -130,7 +131,9 @@ public final class HubStandIn implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             Matcher matcher;
-            if ((matcher = REVISION.matcher(path)).matches()) {
+            if (path.equals("/_stand-in/stats")) {
+                json(exchange, 200, Map.of("served_bytes", servedBytesTotal(), "api_calls", apiCalls.get()));
+            } else if ((matcher = REVISION.matcher(path)).matches()) {
                 revision(exchange, decode(matcher.group(1)), decode(matcher.group(2)));
             } else if ((matcher = CDN.matcher(path)).matches()) {
                 cdn(exchange, matcher.group(1));
