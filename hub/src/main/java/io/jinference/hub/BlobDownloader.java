@@ -22,6 +22,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +41,14 @@ final class BlobDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobDownloader.class);
     private static final int ATTEMPTS_PER_CHUNK = 3;
     private static final int READ_BUFFER = 64 * 1024;
+    /** A transfer that brings no byte for this long is broken off (java.net.http has no read timeout for bodies). */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final HubHttp http;
     private final int chunkBytes;
     private final int parallelChunks;
     private final ExecutorService workers;
+    private final ScheduledExecutorService watchdog;
 
     BlobDownloader(HubHttp http, int chunkBytes, int parallelChunks) {
         this.http = http;
@@ -52,6 +59,27 @@ final class BlobDownloader {
             thread.setDaemon(true);
             return thread;
         });
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "jinference-download-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Closes a transfer's stream when it stalls or its launch is cancelled, so that a blocked read ends at once
+     * instead of waiting for bytes that may never come.
+     */
+    private ScheduledFuture<?> guard(InputStream in, AtomicLong lastProgress, BooleanSupplier cancelled) {
+        return watchdog.scheduleWithFixedDelay(() -> {
+            if (cancelled.getAsBoolean() || System.nanoTime() - lastProgress.get() > STALL_NANOS) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // the reader sees the stream closed, which is all that is wanted
+                }
+            }
+        }, 500, 500, TimeUnit.MILLISECONDS);
     }
 
     /** What one file's download did. */
@@ -147,15 +175,23 @@ final class BlobDownloader {
         int received = 0;
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS_PER_CHUNK && received < chunk.length; attempt++) {
+            if (cancelled.getAsBoolean()) {
+                throw new DownloadCancelledException("cancelled");
+            }
             if (attempt > 1) {
                 Thread.sleep(250L * (1L << attempt));
             }
             try {
                 received = readRange(uri, token, from, chunk, received, progress, cancelled);
-            } catch (IOException e) {
+            } catch (PartialRangeException e) {
+                received = e.received;
                 last = e;
                 LOG.debug("Range {}-{} of {} broke after {} bytes (attempt {}): {}", from, to - 1, uri, received,
                         attempt, e.toString());
+            } catch (IOException e) {
+                last = e;
+                LOG.debug("Range {}-{} of {} could not be requested (attempt {}): {}", from, to - 1, uri, attempt,
+                        e.toString());
             }
         }
         if (received < chunk.length) {
@@ -170,24 +206,47 @@ final class BlobDownloader {
         long first = from + received;
         long last = from + chunk.length - 1;
         HttpResponse<InputStream> response = http.get(uri, token, Map.of("Range", "bytes=" + first + "-" + last));
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        int position = received;
         try (InputStream in = response.body()) {
-            refuseErrors(uri, response.statusCode());
-            if (response.statusCode() == 200 && first > 0) {
-                in.skipNBytes(first);
-            }
-            int position = received;
-            while (position < chunk.length) {
-                if (cancelled.getAsBoolean()) {
-                    throw new DownloadCancelledException("cancelled");
+            ScheduledFuture<?> guard = guard(in, lastProgress, cancelled);
+            try {
+                refuseErrors(uri, response.statusCode());
+                if (response.statusCode() == 200 && first > 0) {
+                    in.skipNBytes(first);
                 }
-                int n = in.read(chunk, position, Math.min(READ_BUFFER, chunk.length - position));
-                if (n < 0) {
-                    break;
+                while (position < chunk.length) {
+                    int n = in.read(chunk, position, Math.min(READ_BUFFER, chunk.length - position));
+                    if (cancelled.getAsBoolean()) {
+                        throw new DownloadCancelledException("cancelled");
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    position += n;
+                    lastProgress.set(System.nanoTime());
+                    progress.transferred(n);
                 }
-                position += n;
-                progress.transferred(n);
+                return position;
+            } finally {
+                guard.cancel(false);
             }
-            return position;
+        } catch (IOException e) {
+            if (cancelled.getAsBoolean()) {
+                throw new DownloadCancelledException("cancelled");
+            }
+            throw new PartialRangeException(position, e);
+        }
+    }
+
+    /** A range transfer that broke, and how far into its chunk it had got. */
+    private static final class PartialRangeException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int received;
+
+        PartialRangeException(int received, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.received = received;
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,7 +125,7 @@ final class FileSelection {
     /** Adds the shards a {@code weight_map} names to a selection that waits for its index. */
     static Selection withIndex(Selection selection, RepoRevision repo, Set<String> shardNames) {
         List<RepoFile> files = new ArrayList<>(selection.files());
-        for (String shard : new java.util.TreeSet<>(shardNames)) {
+        for (String shard : new TreeSet<>(shardNames)) {
             RepoFile file = repo.file(shard).orElseThrow(() -> new HubException("Repository " + repo.repoId()
                     + " lists shard " + shard + " in its index, but has no such file"));
             files.add(file);

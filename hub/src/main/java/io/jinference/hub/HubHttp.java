@@ -44,7 +44,8 @@ final class HubHttp {
             if (token != null && Objects.equals(current.getHost(), host)) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client.send(request.build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
             if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
                 String location = response.headers().firstValue("Location").orElse(null);
@@ -60,15 +61,26 @@ final class HubHttp {
         throw new IOException("More than " + MAX_REDIRECTS + " redirects from " + uri);
     }
 
+    /** An I/O failure in words, also when it has no message (a refused connection, an unknown host). */
+    static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
     /** GET of a small JSON or text document, redirects followed, read into memory. */
     Document getDocument(URI uri, String token) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = get(uri, token, Map.of());
         try (InputStream in = response.body()) {
-            return new Document(response.statusCode(), in.readAllBytes());
+            return new Document(response.statusCode(), in.readAllBytes(),
+                    response.headers().firstValue("X-Error-Code").orElse(null));
         }
     }
 
-    /** A small response read whole. */
-    record Document(int status, byte[] body) {
+    /**
+     * A small response read whole.
+     *
+     * @param errorCode the hub's {@code X-Error-Code} ({@code RepoNotFound}, {@code RevisionNotFound},
+     *     {@code GatedRepo}, …), or null
+     */
+    record Document(int status, byte[] body, String errorCode) {
     }
 }

@@ -45,6 +45,14 @@ final class HuggingFaceApi {
     RepoRevision revision(String repoId, String revision) throws IOException, InterruptedException {
         URI uri = URI.create(endpoint + "/api/models/" + repoId + "/revision/" + encode(revision) + "?blobs=true");
         HubHttp.Document answer = http.getDocument(uri, token);
+        if ("RepoNotFound".equals(answer.errorCode())) {
+            // the hub answers 401 rather than 404 to anonymous callers, so as not to tell private repositories apart
+            throw new HubException("Hugging Face repository " + repoId + " was not found at " + endpoint
+                    + (token == null ? " (if it is private, set HF_TOKEN)" : ""));
+        }
+        if ("RevisionNotFound".equals(answer.errorCode())) {
+            throw new HubException("Hugging Face repository " + repoId + " has no revision " + revision);
+        }
         switch (answer.status()) {
             case 200 -> {
                 return parse(repoId, JSON.readTree(answer.body()));

@@ -56,7 +56,8 @@ final class HuggingFaceDownloader implements HubSource {
             repo = api.revision(request.repoId(), request.revision());
         } catch (IOException e) {
             LOG.warn("Hugging Face at {} cannot be reached ({}); looking in the cache", api.endpoint(), e.toString());
-            return fromCache(request, "the hub at " + api.endpoint() + " cannot be reached (" + e.getMessage() + ")");
+            return fromCache(request, "the hub at " + api.endpoint() + " cannot be reached ("
+                    + HubHttp.describe(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException("Interrupted while asking " + api.endpoint() + " about " + request.repoId());
@@ -71,7 +72,7 @@ final class HuggingFaceDownloader implements HubSource {
         String commit = cache.commitOf(request.repoId(), request.revision()).orElseThrow(() -> new HubException(
                 "Cannot get " + request.describe() + ": " + why + ", and the Hugging Face cache "
                         + cache.root() + " has no snapshot of it (no " + HfCache.folderName(request.repoId())
-                        + "/refs/" + request.revision() + ")"));
+                        + "/refs/" + request.revision() + "); pass model_path with a local copy"));
         RepoRevision repo = new RepoRevision(request.repoId(), commit, snapshotFiles(request.repoId(), commit));
         FileSelection.Selection selection = FileSelection.select(repo, request.format(), request.fileNameTemplate(),
                 request.quantization());

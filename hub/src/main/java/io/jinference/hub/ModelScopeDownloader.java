@@ -67,7 +67,8 @@ final class ModelScopeDownloader implements HubSource {
         } catch (IOException e) {
             LOG.warn("ModelScope at {} cannot be reached ({}); looking in the cache", settings.modelScopeEndpoint(),
                     e.toString());
-            return fromCache(request, "ModelScope cannot be reached (" + e.getMessage() + ")");
+            return fromCache(request, "ModelScope at " + settings.modelScopeEndpoint() + " cannot be reached ("
+                    + HubHttp.describe(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException("Interrupted while asking ModelScope about " + request.repoId());
@@ -95,7 +96,7 @@ final class ModelScopeDownloader implements HubSource {
         Path dir = repoDir(request.repoId());
         if (!Files.isDirectory(dir)) {
             throw new HubException("Cannot get " + request.describe() + ": " + why + ", and the ModelScope cache has "
-                    + "no " + dir);
+                    + "no " + dir + "; pass model_path with a local copy");
         }
         List<RepoFile> files;
         try (Stream<Path> walk = Files.walk(dir)) {

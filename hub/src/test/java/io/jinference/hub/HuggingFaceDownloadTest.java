@@ -46,7 +46,8 @@ class HuggingFaceDownloadTest {
     }
 
     private ModelHub hub(boolean offline) {
-        HubSettings settings = HubSettings.fromEnvironment(Map.of(), temp).withHuggingFace(standIn.endpoint(), cacheRoot)
+        HubSettings settings = HubSettings.fromEnvironment(Map.of(), temp)
+                .withHuggingFace(standIn.endpoint(), cacheRoot)
                 .withOffline(offline);
         return new ModelHub(settings, CHUNK, 4);
     }

@@ -98,7 +98,8 @@ class HubLaunchTest {
 
             JsonNode cached = http.get("/v1/cache/models").json().path("list");
             assertThat(cached).hasSize(1);
-            assertThat(cached.get(0).path("model_version").asText()).isEqualTo("smollm2-instruct--0_135B--ggufv2--Q4_1");
+            assertThat(cached.get(0).path("model_version").asText())
+                    .isEqualTo("smollm2-instruct--0_135B--ggufv2--Q4_1");
             assertThat(cached.get(0).path("actual_size").asLong()).isEqualTo(smol.files().get(SmolLm2Gguf.FILE).size());
             Http.Answer inUse = http.delete("/v1/cache/models?model_version=smollm2-instruct--0_135B--ggufv2--Q4_1");
             assertThat(inUse.status()).as(inUse.body()).isEqualTo(409);

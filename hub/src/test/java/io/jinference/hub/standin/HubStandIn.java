@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * {@code X-Repo-Commit}; an LFS file redirected (302) to {@code /cdn/{sha256}} with {@code X-Repo-Commit},
  * {@code X-Linked-Etag} and {@code X-Linked-Size}; unknown repositories and files 404 with {@code X-Error-Code};</li>
  * <li>{@code GET /cdn/{sha256}}: the bytes, with {@code Range} (206, {@code Content-Range});</li>
- * <li>ModelScope: {@code GET /api/v1/models/{repo}/repo/files} and {@code GET /api/v1/models/{repo}/repo?FilePath=}.</li>
+ * <li>ModelScope: {@code GET /api/v1/models/{repo}/repo/files} and
+ * {@code GET /api/v1/models/{repo}/repo?FilePath=}.</li>
  * </ul>
  * {@code GET /_stand-in/stats} (the stand-in's own, for tests in other processes) tells the bytes served and API calls.
  * Faults for tests: cut the connection after a number of a file's bytes (then refuse it with 503 until healed), and
