@@ -3,6 +3,8 @@ package io.jinference.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jinference.api.ModelSource;
+import io.jinference.api.ModelSpec;
 import io.jinference.hub.DownloadProgress;
 import io.jinference.hub.HfCache;
 import io.jinference.hub.HubRequest;
@@ -11,8 +13,7 @@ import io.jinference.hub.ModelHub;
 import io.jinference.hub.SmolLm2Gguf;
 import io.jinference.hub.standin.HubStandIn;
 import io.jinference.hub.standin.StandInRepo;
-import io.jinference.api.ModelSource;
-import io.jinference.api.ModelSpec;
+import io.jinference.launcher.cli.LaunchCommand;
 import io.jinference.template.ChatTemplateRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,6 +111,12 @@ class HubLaunchTest {
             assertThat(new HfCache(cacheRoot).repoDir(SmolLm2Gguf.REPO)).doesNotExist();
             assertThat(http.delete("/v1/cache/models?model_version=nothing").status()).isEqualTo(404);
             assertThat(http.delete("/v1/cache/models").status()).isEqualTo(400);
+
+            // jinf launch without --model-path waits with a progress bar until the model serves, then prints its UID
+            String printed = Cli.run(new LaunchCommand(), FAMILY, "--format", "ggufv2", "--quantization", "q4_1",
+                    "--model-uid", "cli", "--endpoint", "http://127.0.0.1:" + server.port());
+            assertThat(printed.strip()).isEqualTo("cli");
+            assertThat(http.get("/v1/models/cli").json().path("status").asText()).isEqualTo("ready");
         }
     }
 
