@@ -235,4 +235,13 @@ class HuggingFaceDownloadTest {
         assertThatThrownBy(() -> hub(false).prepare(HubRequest.of(unknown, "Q4_1", HubSettings.HUGGINGFACE)))
                 .isInstanceOf(HubException.class).hasMessageContaining("0000000000");
     }
+
+    @Test
+    void tooLittleDiskSpaceIsRefusedBeforeAnyByteIsFetched() {
+        standIn.listSize(sha(), 1L << 60);
+        assertThatThrownBy(() -> hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO)))
+                .isInstanceOf(HubException.class).hasMessageContaining("Not enough disk space")
+                .hasMessageContaining(cacheRoot.toString());
+        assertThat(standIn.servedBytesTotal()).isZero();
+    }
 }

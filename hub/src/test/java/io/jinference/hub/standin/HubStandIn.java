@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
  * {@code GET /api/v1/models/{repo}/repo?FilePath=}.</li>
  * </ul>
  * {@code GET /_stand-in/stats} (the stand-in's own, for tests in other processes) tells the bytes served and API calls.
- * Faults for tests: cut the connection after a number of a file's bytes (then refuse it with 503 until healed), and
- * corrupt one byte of a file. It counts the bytes it serves and records each request's Range start.
+ * Faults for tests: cut the connection after a number of a file's bytes (then refuse it with 503 until healed),
+ * corrupt one byte of a file, list a file with a size larger than it is, and throttle. It counts the bytes it serves
+ * and records each request's Range start.
  */
 public final class HubStandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +54,7 @@ public final class HubStandIn implements AutoCloseable {
     private final Map<String, StandInRepo> repos = new ConcurrentHashMap<>();
     private final Map<String, Long> cutAfter = new ConcurrentHashMap<>();
     private final Map<String, Long> corruptAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> listedSizes = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
     private final List<String> rangeLog = new CopyOnWriteArrayList<>();
     private final AtomicLong apiCalls = new AtomicLong();
@@ -107,6 +109,11 @@ public final class HubStandIn implements AutoCloseable {
     /** Serves this file with the byte at {@code offset} flipped. */
     public void corrupt(String sha256, long offset) {
         corruptAt.put(sha256, offset);
+    }
+
+    /** Lists this file with another size in the revision API (a file larger than any disk, for the space check). */
+    public void listSize(String sha256, long size) {
+        listedSizes.put(sha256, size);
     }
 
     /** Bytes of this file (by sha256) served so far. */
@@ -165,10 +172,11 @@ public final class HubStandIn implements AutoCloseable {
         for (StandInRepo.Entry entry : repo.files().values()) {
             Map<String, Object> sibling = new LinkedHashMap<>();
             sibling.put("rfilename", entry.path());
-            sibling.put("size", entry.size());
+            long size = listedSizes.getOrDefault(entry.sha256(), entry.size());
+            sibling.put("size", size);
             sibling.put("blobId", entry.lfs() ? pointerBlobId(entry) : entry.gitBlobId());
             if (entry.lfs()) {
-                sibling.put("lfs", Map.of("sha256", entry.sha256(), "size", entry.size(), "pointerSize", 134));
+                sibling.put("lfs", Map.of("sha256", entry.sha256(), "size", size, "pointerSize", 134));
             }
             siblings.add(sibling);
         }
