@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A split GGUF (SmolLM2 in three parts, made by {@code scripts/split-smollm2.sh} with gguf-py's writer) served by the
- * Hugging Face Hub STAND-IN on loopback: a launch fetches every part, llama.cpp loads them from the first, and the model
- * answers.
+ * A split GGUF (SmolLM2 in three parts, made by {@code scripts/split-smollm2.sh} with gguf-py's writer) served by
+ * the Hugging Face Hub STAND-IN on loopback: a launch fetches every part, llama.cpp loads them from the first, and the
+ * model answers.
  */
 class HubSplitGgufLaunchTest {
     private static final String REPO = "jinference-test/SmolLM2-135M-Instruct-split-GGUF";
