@@ -12,6 +12,7 @@ import io.jinference.api.process.ProcessLauncher;
 import io.jinference.process.ProcessSupervisor;
 import io.jinference.registry.Choice;
 import io.jinference.registry.Decision;
+import io.jinference.registry.EngineDescriptor;
 import io.jinference.registry.EngineRegistry;
 import io.jinference.registry.SelectionRequest;
 import io.jinference.registry.Selector;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,21 +58,31 @@ public final class ModelManager implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final ProcessSupervisor processes;
     private final Duration drainTimeout;
+    private final ModelIsolation isolation;
 
+    /** A manager that runs every model in this process, its engine servers supervised under {@code home}. */
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
             ChatTemplateRendering templates) {
-        this(selector, registry, host, home, templates, DEFAULT_DRAIN_TIMEOUT);
+        this(selector, registry, host, home, templates, DEFAULT_DRAIN_TIMEOUT, ModelIsolation.IN_PROCESS,
+                new ProcessSupervisor(home));
     }
 
+    /**
+     * @param isolation which engines' models run out of this process, and how they are started
+     * @param processes the supervisor of every child this manager starts (engine servers, model hosts); the manager
+     *        owns it and closes it
+     */
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
-            ChatTemplateRendering templates, Duration drainTimeout) {
+            ChatTemplateRendering templates, Duration drainTimeout, ModelIsolation isolation,
+            ProcessSupervisor processes) {
         this.drainTimeout = drainTimeout;
         this.selector = selector;
         this.registry = registry;
         this.host = host;
         this.home = home;
         this.templates = templates;
-        this.processes = new ProcessSupervisor(home);
+        this.isolation = isolation;
+        this.processes = processes;
     }
 
     /**
@@ -93,22 +105,63 @@ public final class ModelManager implements AutoCloseable {
         }
         Path modelPath = ModelFiles.resolve(home, decision.family(), choice.spec(), choice.quantization(),
                 spec.modelPath());
-        InferenceEngine engine = engineService(choice);
+        InferenceEngine engine = engineService(choice.engine().bundleId(), choice.engine().label());
+        Bundle engineBundle = engineBundle(choice.engine().bundleId(), choice.engine().label());
         ModelInstance instance = register(spec, decision.family(), choice);
         LoadRequest request = new LoadRequest(instance.uid(), decision.family(), choice.spec(), choice.quantization(),
                 modelPath, spec.options(), List.of());
-        LOG.info("Launching {} as {} on {} {}: {}", spec.modelName(), instance.uid(), choice.engine().engine(),
-                choice.engine().version(), choice.why());
+        boolean isolated = isolation.isolates(engineBundle);
+        LOG.info("Launching {} as {} on {} {}{}: {}", spec.modelName(), instance.uid(), choice.engine().engine(),
+                choice.engine().version(), isolated ? " in a model host" : "", choice.why());
+        Loader loader = isolated
+                ? context -> isolation.load(request, engineBundle, context)
+                : context -> inProcess(engine, request, context);
         if (waitReady) {
-            load(instance, engine, request, true);
+            load(instance, loader, true);
         } else {
-            background.execute(() -> load(instance, engine, request, false));
+            background.execute(() -> load(instance, loader, false));
         }
         return instance.uid();
     }
 
-    private void load(ModelInstance instance, InferenceEngine engine, LoadRequest request, boolean rethrow) {
+    /**
+     * Loads an already resolved request on this engine, in this process, and returns once it serves: a model host
+     * serving the one model its server chose (family, spec, file and options as the server resolved them).
+     *
+     * @throws EngineException when the engine fails to load the model
+     */
+    public String host(LoadRequest request, EngineDescriptor engineDescriptor, String why) {
+        InferenceEngine engine = engineService(engineDescriptor.bundleId(), engineDescriptor.label());
+        ModelInstance instance;
+        synchronized (this) {
+            if (models.containsKey(request.modelUid())) {
+                throw new LaunchException("Model is already in the model list, uid: " + request.modelUid());
+            }
+            instance = new ModelInstance(request.modelUid(), request.family(), request.spec(), request.quantization(),
+                    engineDescriptor.engine(), String.valueOf(engineDescriptor.version()), engineDescriptor.bundleId(),
+                    registry.bundle(engineDescriptor).map(bundle -> bundle.getVersion().toString()).orElse(null), why,
+                    new LaunchSpec(request.family().name(), engineDescriptor.engine(),
+                            String.valueOf(engineDescriptor.version()), request.spec().format(),
+                            request.spec().sizeInBillions(), request.quantization(), request.modelUid(),
+                            String.valueOf(request.modelPath()), false, request.options()));
+            models.put(instance.uid(), instance);
+        }
+        load(instance, context -> inProcess(engine, request, context), true);
+        return instance.uid();
+    }
+
+    /** How one model is loaded once its work folder and context exist. */
+    private interface Loader {
+        RunningModel load(HostEngineContext context);
+    }
+
+    /** The engine loads the model into this JVM; every call into it runs with the engine bundle's class loader. */
+    private static RunningModel inProcess(InferenceEngine engine, LoadRequest request, HostEngineContext context) {
         EngineClassLoader loader = EngineClassLoader.of(engine);
+        return new ClassLoaderSafeModel(loader.call(() -> engine.load(request, context)), loader);
+    }
+
+    private void load(ModelInstance instance, Loader loader, boolean rethrow) {
         try {
             Path workDir = Files.createDirectories(home.resolve("models").resolve(instance.uid()));
             ProcessLauncher launcher = processSpec -> {
@@ -117,8 +170,7 @@ public final class ModelManager implements AutoCloseable {
                 return process;
             };
             HostEngineContext context = new HostEngineContext(home, workDir, host, templates, launcher);
-            RunningModel loaded = loader.call(() -> engine.load(request, context));
-            instance.ready(new ClassLoaderSafeModel(loaded, loader));
+            instance.ready(loader.load(context));
             LOG.info("Model {} is ready", instance.uid());
         } catch (IOException | RuntimeException | LinkageError e) {
             RuntimeException failure = asLoadFailure(instance.uid(), e);
@@ -142,15 +194,20 @@ public final class ModelManager implements AutoCloseable {
         return new EngineException(EngineException.Kind.LOAD_FAILED, "Loading " + uid + " failed: " + e, e);
     }
 
-    private InferenceEngine engineService(Choice choice) {
-        long bundleId = choice.engine().bundleId();
-        Optional<InferenceEngine> service = registry.descriptors().stream()
-                .filter(descriptor -> descriptor.bundleId() == bundleId)
-                .findFirst()
-                .flatMap(registry::service);
-        return service.orElseThrow(() -> new EngineException(EngineException.Kind.UNAVAILABLE,
-                "Engine " + choice.engine().engine() + " " + choice.engine().version()
-                        + " has no running service (is its bundle started?)"));
+    private InferenceEngine engineService(long bundleId, String label) {
+        return descriptor(bundleId).flatMap(registry::service)
+                .orElseThrow(() -> new EngineException(EngineException.Kind.UNAVAILABLE,
+                        "Engine " + label + " has no running service (is its bundle started?)"));
+    }
+
+    private Bundle engineBundle(long bundleId, String label) {
+        return descriptor(bundleId).flatMap(registry::bundle)
+                .orElseThrow(() -> new EngineException(EngineException.Kind.UNAVAILABLE,
+                        "Engine " + label + " has no installed bundle"));
+    }
+
+    private Optional<EngineDescriptor> descriptor(long bundleId) {
+        return registry.descriptors().stream().filter(descriptor -> descriptor.bundleId() == bundleId).findFirst();
     }
 
     /** The engine bundle's exact version (with its qualifier), which the declared engine version leaves out. */

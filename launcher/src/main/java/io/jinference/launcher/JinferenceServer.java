@@ -3,6 +3,9 @@ package io.jinference.launcher;
 import io.jinference.api.HostProfile;
 import io.jinference.launcher.rest.EngineBundlesHandler;
 import io.jinference.launcher.rest.RestServer;
+import io.jinference.modelhost.ModelHostCommand;
+import io.jinference.modelhost.ModelHosts;
+import io.jinference.process.ProcessSupervisor;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
 import java.nio.file.Path;
@@ -19,6 +22,14 @@ public final class JinferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JinferenceServer.class);
     /** System property: seconds requests in flight may run on once their engine bundle starts stopping. */
     public static final String DRAIN_TIMEOUT_PROPERTY = "jinference.drain.timeout.seconds";
+
+    /**
+     * The model host's JVM: the serial collector (a model host serves one model, and its heap stays small; the native
+     * engine holds the weights outside the heap) and the server's log level.
+     */
+    private static final List<String> MODEL_HOST_JVM_OPTIONS = List.of("-XX:+UseSerialGC",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    "info"));
 
     private final EngineWorld world;
     private final ModelManager models;
@@ -46,7 +57,7 @@ public final class JinferenceServer implements AutoCloseable {
                 .filter(folder -> !folder.equals(EngineHotplug.watchedFolder(home))).toList());
         try {
             ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates,
-                    drainTimeout());
+                    drainTimeout(), modelHosts(), new ProcessSupervisor(home));
             world.bundleContext().addBundleListener(new EngineBundleModels(models));
             EngineHotplug hotplug = EngineHotplug.start(world, home);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
@@ -74,6 +85,14 @@ public final class JinferenceServer implements AutoCloseable {
             throw new IllegalArgumentException(DRAIN_TIMEOUT_PROPERTY + " must be a number of seconds, got '"
                     + seconds + "'", e);
         }
+    }
+
+    /**
+     * Engines with natives run each model in a model host: this JVM's own java and class path, with
+     * {@link ModelHostMain} as its entry point.
+     */
+    private static ModelHosts modelHosts() {
+        return new ModelHosts(ModelHostCommand.ofThisJvm(ModelHostMain.class.getName(), MODEL_HOST_JVM_OPTIONS));
     }
 
     public int port() {
