@@ -1,6 +1,7 @@
 package io.jinference.launcher;
 
 import io.jinference.launcher.rest.RestServer;
+import io.jinference.modelhost.LoadFailureFile;
 import io.jinference.modelhost.ModelHostSpec;
 import io.jinference.modelhost.ModelHostSpecFile;
 import io.jinference.process.ProcessSupervisor;
@@ -46,6 +47,7 @@ public final class ModelHostMain {
             models.host(spec.request(), engine(world, spec), "chosen by the server that started this model host");
         } catch (RuntimeException e) {
             System.err.println("Model " + uid + " could not be loaded: " + e.getMessage());
+            LoadFailureFile.write(workDir, e.getMessage() != null ? e.getMessage() : e.toString());
             models.close();
             world.close();
             System.exit(LOAD_FAILED);

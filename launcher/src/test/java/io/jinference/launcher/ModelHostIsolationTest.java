@@ -96,6 +96,8 @@ final class ModelHostIsolationTest {
 
         for (String input : List.of("hi", "cat")) {
             Http.Answer embedded = http.post("/v1/embeddings", Map.of("model", "smol-embed", "input", input));
+            System.out.printf("embedding of %s: %d %s%n", input, embedded.status(),
+                    embedded.body().substring(0, Math.min(200, embedded.body().length())));
             // Either llama.cpp embeds it, or its abort took down the model host only: 503 with the reason.
             assertThat(embedded.status()).as(embedded.body()).isIn(200, 503);
             if (embedded.status() == 503) {
@@ -133,6 +135,7 @@ final class ModelHostIsolationTest {
         CompletableFuture<List<String>> stream = streamFromTheHealthyModel();
 
         Http.Answer launched = launch(name, file, Map.of());
+        System.out.printf("%s: launch answered %d %s%n", name, launched.status(), launched.body());
         if (launched.status() == 200) {
             // It loaded, then failed serving: the model says so and its requests get 503 with the reason.
             Http.Answer chat = http.post("/v1/chat/completions", Map.of("model", name, "max_tokens", 4,

@@ -1,15 +1,11 @@
 package io.jinference.modelhost;
 
 import io.jinference.api.EngineNamespace;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
@@ -64,23 +60,6 @@ final class EngineWiring {
             }
         }
         return new ArrayList<>(seen);
-    }
-
-    /** The jar a bundle was installed from, for a model host to install the same bytes. */
-    static Optional<Path> jarOf(Bundle bundle) {
-        String location = bundle.getLocation();
-        if (location.startsWith("file:")) {
-            Path file = Path.of(URI.create(location));
-            return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
-        }
-        // Jinference's own bundle store installs as "<scheme>:<store>/<absolute path of the kept jar>".
-        for (int slash = location.indexOf('/'); slash >= 0; slash = location.indexOf('/', slash + 1)) {
-            Path candidate = Path.of(location.substring(slash));
-            if (candidate.isAbsolute() && Files.isRegularFile(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 
     private static boolean declaresInProcess(Bundle engine) {

@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class ModelHosts implements ModelIsolation {
     private static final Logger LOG = LoggerFactory.getLogger(ModelHosts.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * ggml answers a failed assertion by attaching gdb for a backtrace of every thread, which buries the one line
+     * that says what failed (the GGML_ASSERT) under a hundred lines of frames; the failure shows the last lines.
+     */
+    private static final Map<String, String> ENVIRONMENT = Map.of("GGML_NO_BACKTRACE", "1");
 
     private final ModelHostCommand command;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -57,26 +61,26 @@ public final class ModelHosts implements ModelIsolation {
     @Override
     public RunningModel load(LoadRequest request, Bundle engineBundle, EngineContext context) {
         List<Bundle> bundles = EngineWiring.closure(engineBundle);
-        List<Path> jars = new ArrayList<>();
-        for (Bundle bundle : bundles) {
-            jars.add(EngineWiring.jarOf(bundle).orElseThrow(() -> new EngineException(EngineException.Kind.LOAD_FAILED,
-                    "Bundle " + bundle.getSymbolicName() + " " + bundle.getVersion() + " (location "
-                            + bundle.getLocation() + ") has no jar file a model host could install")));
-        }
+        Path exports = context.home().resolve("cache").resolve("model-host-bundles");
+        List<Path> jars = bundles.stream().map(bundle -> BundleJars.jarFor(bundle, exports)).toList();
         int port = LoopbackPorts.free();
         ModelHostSpec spec = new ModelHostSpec(withoutSupervisionKeys(request), engineBundle.getSymbolicName(),
                 engineBundle.getVersion().toString(), jars, context.home(), context.host(), port);
         Path specFile = ModelHostSpecFile.write(context.workDir(), spec);
         URI baseUrl = URI.create("http://127.0.0.1:" + port);
-        ProcessSpec process = new ProcessSpec(request.modelUid(), command.argv(specFile), Map.of(), context.workDir(),
+        ProcessSpec process = new ProcessSpec(request.modelUid(), command.argv(specFile), ENVIRONMENT, context.workDir(),
                 baseUrl.resolve("/status"), ServerOptions.launchTimeout(request), ServerOptions.LIVENESS_INTERVAL,
                 ServerOptions.maxRestarts(request), ServerOptions.RESTART_BACKOFF);
+        LoadFailureFile.clear(context.workDir());
         ManagedProcess child = context.processes().start(process);
         try {
             child.awaitReady();
         } catch (EngineException e) {
             child.close();
-            throw e;
+            // The engine's own refusal when the model host could give it; a native abort's last log lines else.
+            throw LoadFailureFile.read(context.workDir())
+                    .map(reason -> new EngineException(EngineException.Kind.LOAD_FAILED, reason))
+                    .orElse(e);
         }
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("model_host", true);
