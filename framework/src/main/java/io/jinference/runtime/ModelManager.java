@@ -143,7 +143,8 @@ public final class ModelManager implements AutoCloseable {
                     new LaunchSpec(request.family().name(), engineDescriptor.engine(),
                             String.valueOf(engineDescriptor.version()), request.spec().format(),
                             request.spec().sizeInBillions(), request.quantization(), request.modelUid(),
-                            String.valueOf(request.modelPath()), false, request.options()));
+                            request.modelPath() == null ? null : request.modelPath().toString(), false,
+                            request.options()));
             models.put(instance.uid(), instance);
         }
         load(instance, context -> inProcess(engine, request, context), true);

@@ -9,8 +9,13 @@ import io.jinference.registry.EngineDescriptor;
 import io.jinference.runtime.ModelIsolation;
 import io.jinference.runtime.ModelManager;
 import io.jinference.template.ChatTemplateRenderer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +64,19 @@ public final class ModelHostMain {
             rest.close();
             models.close();
             world.close();
+            // The framework cache holds copies of the engine's bundles and its extracted natives: tens of MB that
+            // would otherwise stay behind in the work folder of every model ever launched.
+            deleteQuietly(workDir.resolve("felix-cache"));
         }, "jinference-model-host-shutdown"));
         new CountDownLatch(1).await();
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> tree = Files.walk(folder)) {
+            tree.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete {}: {}", folder, e.toString());
+        }
     }
 
     private static EngineDescriptor engine(EngineWorld world, ModelHostSpec spec) {

@@ -37,6 +37,7 @@ final class LaunchTerminateLeakTest {
                 cycle(http, model);
             }
             long after = ServerProcess.rssKb(server.pid());
+            System.out.printf("server VmRSS: %d kB before, %d kB after %d cycles%n", before, after, CYCLES);
             assertThat(after - before).as("server RSS growth in kB over %d cycles (%d kB before, %d kB after)",
                     CYCLES, before, after).isLessThan(ALLOWED_GROWTH_KB);
             assertThat(http.get("/v1/models").json().path("data")).isEmpty();
