@@ -37,7 +37,7 @@ final class BundleJars {
         return installedJar(bundle).filter(jar -> holdsRevision(jar, bundle)).orElseGet(() -> exported(bundle, cache));
     }
 
-    /** The file the bundle's location names: a file URI, or Jinference's bundle store's "scheme:store/absolute path". */
+    /** The file the bundle's location names: a file URI, or the bundle store's "scheme:store/absolute path". */
     static Optional<Path> installedJar(Bundle bundle) {
         String location = bundle.getLocation();
         if (location.startsWith("file:")) {

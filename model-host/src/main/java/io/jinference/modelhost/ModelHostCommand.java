@@ -3,6 +3,7 @@ package io.jinference.modelhost;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How to start a model host: the server's own {@code java} and class path (the distribution's {@code lib/}), and the
@@ -28,10 +29,16 @@ public record ModelHostCommand(Path java, String classPath, String mainClass, Li
         List<String> argv = new ArrayList<>();
         argv.add(java.toString());
         argv.addAll(jvmOptions);
-        argv.add("-cp");
-        argv.add(classPath);
         argv.add(mainClass);
         argv.add(specFile.toString());
         return argv;
+    }
+
+    /**
+     * The class path travels in {@code CLASSPATH}, not on the command line: a distribution's class path is dozens of
+     * jars, and the command line is logged with every start, right above the lines a failure shows.
+     */
+    Map<String, String> environment() {
+        return Map.of("CLASSPATH", classPath);
     }
 }

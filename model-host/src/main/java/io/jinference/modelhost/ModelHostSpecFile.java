@@ -35,7 +35,8 @@ public final class ModelHostSpecFile {
         try {
             return JSON.readValue(file.toFile(), ModelHostSpec.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the model host's start file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read the model host's start file " + file + ": " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -43,7 +43,7 @@ public final class ModelHosts implements ModelIsolation {
      * ggml answers a failed assertion by attaching gdb for a backtrace of every thread, which buries the one line
      * that says what failed (the GGML_ASSERT) under a hundred lines of frames; the failure shows the last lines.
      */
-    private static final Map<String, String> ENVIRONMENT = Map.of("GGML_NO_BACKTRACE", "1");
+    private static final Map<String, String> NO_GDB_BACKTRACE = Map.of("GGML_NO_BACKTRACE", "1");
 
     private final ModelHostCommand command;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -68,9 +68,11 @@ public final class ModelHosts implements ModelIsolation {
                 engineBundle.getVersion().toString(), jars, context.home(), context.host(), port);
         Path specFile = ModelHostSpecFile.write(context.workDir(), spec);
         URI baseUrl = URI.create("http://127.0.0.1:" + port);
-        ProcessSpec process = new ProcessSpec(request.modelUid(), command.argv(specFile), ENVIRONMENT, context.workDir(),
-                baseUrl.resolve("/status"), ServerOptions.launchTimeout(request), ServerOptions.LIVENESS_INTERVAL,
-                ServerOptions.maxRestarts(request), ServerOptions.RESTART_BACKOFF);
+        Map<String, String> environment = new HashMap<>(command.environment());
+        environment.putAll(NO_GDB_BACKTRACE);
+        ProcessSpec process = new ProcessSpec(request.modelUid(), command.argv(specFile), environment,
+                context.workDir(), baseUrl.resolve("/status"), ServerOptions.launchTimeout(request),
+                ServerOptions.LIVENESS_INTERVAL, ServerOptions.maxRestarts(request), ServerOptions.RESTART_BACKOFF);
         LoadFailureFile.clear(context.workDir());
         ManagedProcess child = context.processes().start(process);
         try {

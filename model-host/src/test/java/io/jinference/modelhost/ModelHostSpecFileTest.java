@@ -22,7 +22,8 @@ final class ModelHostSpecFileTest {
     @Test
     void theLoadRequestTravelsUnchanged() {
         ModelSpec spec = new ModelSpec("ggufv2", "0_135", List.of("q4_1"),
-                Map.of("huggingface", new ModelSource("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", "smollm2-{quantization}.gguf", null)),
+                Map.of("huggingface", new ModelSource("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF",
+                        "smollm2-{quantization}.gguf", null)),
                 null);
         ModelFamily family = new ModelFamily("smollm2-instruct", "A small model", List.of("en"),
                 List.of("chat", "generate"), 8192, List.of("LlamaForCausalLM"), "{{ messages }}", List.of("<|im_end|>"),
