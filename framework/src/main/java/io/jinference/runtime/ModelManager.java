@@ -12,6 +12,7 @@ import io.jinference.api.process.ProcessLauncher;
 import io.jinference.process.ProcessSupervisor;
 import io.jinference.registry.Choice;
 import io.jinference.registry.Decision;
+import io.jinference.registry.EngineDescriptor;
 import io.jinference.registry.EngineRegistry;
 import io.jinference.registry.SelectionRequest;
 import io.jinference.registry.Selector;
@@ -28,6 +29,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.osgi.framework.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,20 +60,30 @@ public final class ModelManager implements AutoCloseable {
     private final ProcessSupervisor processes;
     private final Duration drainTimeout;
     private final ModelFileSource fileSource;
+    private final ModelIsolation isolation;
 
+    /** A manager that runs every model in this process, its engine servers supervised under {@code home}. */
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
             ChatTemplateRendering templates) {
-        this(selector, registry, host, home, templates, DEFAULT_DRAIN_TIMEOUT);
+        this(selector, registry, host, home, templates, DEFAULT_DRAIN_TIMEOUT, ModelIsolation.IN_PROCESS,
+                new ProcessSupervisor(home));
     }
 
+    /**
+     * @param isolation which engines' models run out of this process, and how they are started
+     * @param processes the supervisor of every child this manager starts (engine servers, model hosts); the manager
+     *        owns it and closes it
+     */
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
-            ChatTemplateRendering templates, Duration drainTimeout) {
-        this(selector, registry, host, home, templates, drainTimeout, new ModelFiles(home));
+            ChatTemplateRendering templates, Duration drainTimeout, ModelIsolation isolation,
+            ProcessSupervisor processes) {
+        this(selector, registry, host, home, templates, drainTimeout, isolation, processes, new ModelFiles(home));
     }
 
     /** @param fileSource where launches without local files get them (the hub module downloads them) */
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
-            ChatTemplateRendering templates, Duration drainTimeout, ModelFileSource fileSource) {
+            ChatTemplateRendering templates, Duration drainTimeout, ModelIsolation isolation,
+            ProcessSupervisor processes, ModelFileSource fileSource) {
         this.fileSource = fileSource;
         this.drainTimeout = drainTimeout;
         this.selector = selector;
@@ -78,7 +91,8 @@ public final class ModelManager implements AutoCloseable {
         this.host = host;
         this.home = home;
         this.templates = templates;
-        this.processes = new ProcessSupervisor(home);
+        this.isolation = isolation;
+        this.processes = processes;
     }
 
     /**
@@ -101,22 +115,27 @@ public final class ModelManager implements AutoCloseable {
         }
         ModelFileSource.PreparedFiles files = fileSource.prepare(decision.family(), choice.spec(),
                 choice.quantization(), spec.modelPath());
-        InferenceEngine engine = engineService(choice);
+        InferenceEngine engine = engineService(choice.engine().bundleId(), choice.engine().label());
+        Bundle engineBundle = engineBundle(choice.engine().bundleId(), choice.engine().label());
         ModelInstance instance = register(spec, decision.family(), choice);
         instance.provenance(files.provenance());
-        LOG.info("Launching {} as {} on {} {}: {}", spec.modelName(), instance.uid(), choice.engine().engine(),
-                choice.engine().version(), choice.why());
+        boolean isolated = isolation.isolates(engineBundle);
+        LOG.info("Launching {} as {} on {} {}{}: {}", spec.modelName(), instance.uid(), choice.engine().engine(),
+                choice.engine().version(), isolated ? " in a model host" : "", choice.why());
+        Function<LoadRequest, Loader> loaderFor = request -> isolated
+                ? context -> isolation.load(request, engineBundle, context)
+                : context -> inProcess(engine, request, context);
         if (waitReady) {
-            fetchThenLoad(instance, engine, files, decision, choice, spec, true);
+            fetchThenLoad(instance, loaderFor, files, decision, choice, spec, true);
         } else {
-            background.execute(() -> fetchThenLoad(instance, engine, files, decision, choice, spec, false));
+            background.execute(() -> fetchThenLoad(instance, loaderFor, files, decision, choice, spec, false));
         }
         return instance.uid();
     }
 
     /** Fetches the model's files (a download may take long, so never under the manager's lock), then loads it. */
-    private void fetchThenLoad(ModelInstance instance, InferenceEngine engine, ModelFileSource.PreparedFiles files,
-            Decision decision, Choice choice, LaunchSpec spec, boolean rethrow) {
+    private void fetchThenLoad(ModelInstance instance, Function<LoadRequest, Loader> loaderFor,
+            ModelFileSource.PreparedFiles files, Decision decision, Choice choice, LaunchSpec spec, boolean rethrow) {
         Path modelPath;
         try {
             modelPath = files.fetch(instance);
@@ -131,11 +150,48 @@ public final class ModelManager implements AutoCloseable {
         }
         LoadRequest request = new LoadRequest(instance.uid(), decision.family(), choice.spec(), choice.quantization(),
                 modelPath, spec.options(), List.of());
-        load(instance, engine, request, rethrow);
+        load(instance, loaderFor.apply(request), rethrow);
     }
 
-    private void load(ModelInstance instance, InferenceEngine engine, LoadRequest request, boolean rethrow) {
+    /**
+     * Loads an already resolved request on this engine, in this process, and returns once it serves: a model host
+     * serving the one model its server chose (family, spec, file and options as the server resolved them).
+     *
+     * @throws EngineException when the engine fails to load the model
+     */
+    public String host(LoadRequest request, EngineDescriptor engineDescriptor, String why) {
+        InferenceEngine engine = engineService(engineDescriptor.bundleId(), engineDescriptor.label());
+        ModelInstance instance;
+        synchronized (this) {
+            if (models.containsKey(request.modelUid())) {
+                throw new LaunchException("Model is already in the model list, uid: " + request.modelUid());
+            }
+            instance = new ModelInstance(request.modelUid(), request.family(), request.spec(), request.quantization(),
+                    engineDescriptor.engine(), String.valueOf(engineDescriptor.version()), engineDescriptor.bundleId(),
+                    registry.bundle(engineDescriptor).map(bundle -> bundle.getVersion().toString()).orElse(null), why,
+                    new LaunchSpec(request.family().name(), engineDescriptor.engine(),
+                            String.valueOf(engineDescriptor.version()), request.spec().format(),
+                            request.spec().sizeInBillions(), request.quantization(), request.modelUid(),
+                            request.modelPath() == null ? null : request.modelPath().toString(), false,
+                            request.options()));
+            models.put(instance.uid(), instance);
+        }
+        load(instance, context -> inProcess(engine, request, context), true);
+        return instance.uid();
+    }
+
+    /** How one model is loaded once its work folder and context exist. */
+    private interface Loader {
+        RunningModel load(HostEngineContext context);
+    }
+
+    /** The engine loads the model into this JVM; every call into it runs with the engine bundle's class loader. */
+    private static RunningModel inProcess(InferenceEngine engine, LoadRequest request, HostEngineContext context) {
         EngineClassLoader loader = EngineClassLoader.of(engine);
+        return new ClassLoaderSafeModel(loader.call(() -> engine.load(request, context)), loader);
+    }
+
+    private void load(ModelInstance instance, Loader loader, boolean rethrow) {
         try {
             Path workDir = Files.createDirectories(home.resolve("models").resolve(instance.uid()));
             ProcessLauncher launcher = processSpec -> {
@@ -144,8 +200,7 @@ public final class ModelManager implements AutoCloseable {
                 return process;
             };
             HostEngineContext context = new HostEngineContext(home, workDir, host, templates, launcher);
-            RunningModel loaded = loader.call(() -> engine.load(request, context));
-            instance.ready(new ClassLoaderSafeModel(loaded, loader));
+            instance.ready(loader.load(context));
             LOG.info("Model {} is ready", instance.uid());
         } catch (IOException | RuntimeException | LinkageError e) {
             RuntimeException failure = asLoadFailure(instance.uid(), e);
@@ -169,15 +224,20 @@ public final class ModelManager implements AutoCloseable {
         return new EngineException(EngineException.Kind.LOAD_FAILED, "Loading " + uid + " failed: " + e, e);
     }
 
-    private InferenceEngine engineService(Choice choice) {
-        long bundleId = choice.engine().bundleId();
-        Optional<InferenceEngine> service = registry.descriptors().stream()
-                .filter(descriptor -> descriptor.bundleId() == bundleId)
-                .findFirst()
-                .flatMap(registry::service);
-        return service.orElseThrow(() -> new EngineException(EngineException.Kind.UNAVAILABLE,
-                "Engine " + choice.engine().engine() + " " + choice.engine().version()
-                        + " has no running service (is its bundle started?)"));
+    private InferenceEngine engineService(long bundleId, String label) {
+        return descriptor(bundleId).flatMap(registry::service)
+                .orElseThrow(() -> new EngineException(EngineException.Kind.UNAVAILABLE,
+                        "Engine " + label + " has no running service (is its bundle started?)"));
+    }
+
+    private Bundle engineBundle(long bundleId, String label) {
+        return descriptor(bundleId).flatMap(registry::bundle)
+                .orElseThrow(() -> new EngineException(EngineException.Kind.UNAVAILABLE,
+                        "Engine " + label + " has no installed bundle"));
+    }
+
+    private Optional<EngineDescriptor> descriptor(long bundleId) {
+        return registry.descriptors().stream().filter(descriptor -> descriptor.bundleId() == bundleId).findFirst();
     }
 
     /** The engine bundle's exact version (with its qualifier), which the declared engine version leaves out. */

@@ -43,6 +43,11 @@ final class EmbeddedFelix implements AutoCloseable {
      * {@code properties} (read by bundles through their context) and the bundles of {@code folders}.
      */
     static EmbeddedFelix start(Path storage, Map<String, String> properties, List<Path> folders) {
+        return startWithJars(storage, properties, folders.stream().flatMap(folder -> jars(folder).stream()).toList());
+    }
+
+    /** As {@link #start}, installing exactly these bundle jars in order. */
+    static EmbeddedFelix startWithJars(Path storage, Map<String, String> properties, List<Path> jars) {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("No OSGi framework on the class path"));
         Map<String, String> configuration = new HashMap<>(properties);
@@ -57,10 +62,8 @@ final class EmbeddedFelix implements AutoCloseable {
         }
         EmbeddedFelix felix = new EmbeddedFelix(framework);
         List<Bundle> installed = new ArrayList<>();
-        for (Path folder : folders) {
-            for (Path jar : jars(folder)) {
-                felix.install(jar).ifPresent(installed::add);
-            }
+        for (Path jar : jars) {
+            felix.install(jar).ifPresent(installed::add);
         }
         installed.forEach(EmbeddedFelix::startQuietly);
         LOG.info("Felix {} started with {} bundles", framework.getVersion(), installed.size());

@@ -30,7 +30,17 @@ public final class EngineWorld implements AutoCloseable {
 
     /** Starts Felix with its cache in {@code felixStorage} and the bundles of {@code bundleFolders}. */
     public static EngineWorld start(Path home, Path felixStorage, List<Path> bundleFolders) {
-        EmbeddedFelix felix = EmbeddedFelix.start(felixStorage, EngineHotplug.fileInstallProperties(home), bundleFolders);
+        return around(EmbeddedFelix.start(felixStorage, EngineHotplug.fileInstallProperties(home), bundleFolders),
+                home);
+    }
+
+    /** Starts Felix with exactly these bundle jars (a model host: one engine and what it is wired to). */
+    static EngineWorld startWithJars(Path home, Path felixStorage, List<Path> bundleJars) {
+        return around(EmbeddedFelix.startWithJars(felixStorage, java.util.Map.of("jinference.home", home.toString()),
+                bundleJars), home);
+    }
+
+    private static EngineWorld around(EmbeddedFelix felix, Path home) {
         try {
             EngineRegistry registry = new EngineRegistry(felix.context());
             registry.open();

@@ -9,6 +9,9 @@ import io.jinference.hub.ModelHub;
 import io.jinference.launcher.rest.EngineBundlesHandler;
 import io.jinference.launcher.rest.HubHandler;
 import io.jinference.launcher.rest.RestServer;
+import io.jinference.modelhost.ModelHostCommand;
+import io.jinference.modelhost.ModelHosts;
+import io.jinference.process.ProcessSupervisor;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
 import java.nio.file.Path;
@@ -25,6 +28,14 @@ public final class JinferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JinferenceServer.class);
     /** System property: seconds requests in flight may run on once their engine bundle starts stopping. */
     public static final String DRAIN_TIMEOUT_PROPERTY = "jinference.drain.timeout.seconds";
+
+    /**
+     * The model host's JVM: the serial collector (a model host serves one model, and its heap stays small; the native
+     * engine holds the weights outside the heap) and the server's log level.
+     */
+    private static final List<String> MODEL_HOST_JVM_OPTIONS = List.of("-XX:+UseSerialGC",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    "info"));
 
     private final EngineWorld world;
     private final ModelManager models;
@@ -60,7 +71,7 @@ public final class JinferenceServer implements AutoCloseable {
             ModelHub hub = new ModelHub(hubSettings);
             LaunchDownloads downloads = new LaunchDownloads();
             ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates,
-                    drainTimeout(), new HubModelFiles(home, hub, downloads));
+                    drainTimeout(), modelHosts(), new ProcessSupervisor(home), new HubModelFiles(home, hub, downloads));
             world.bundleContext().addBundleListener(new EngineBundleModels(models));
             EngineHotplug hotplug = EngineHotplug.start(world, home);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
@@ -92,6 +103,14 @@ public final class JinferenceServer implements AutoCloseable {
             throw new IllegalArgumentException(DRAIN_TIMEOUT_PROPERTY + " must be a number of seconds, got '"
                     + seconds + "'", e);
         }
+    }
+
+    /**
+     * Engines with natives run each model in a model host: this JVM's own java and class path, with
+     * {@link ModelHostMain} as its entry point.
+     */
+    private static ModelHosts modelHosts() {
+        return new ModelHosts(ModelHostCommand.ofThisJvm(ModelHostMain.class.getName(), MODEL_HOST_JVM_OPTIONS));
     }
 
     public int port() {

@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * Writes a tiny llama-architecture GGUF model (about 0.4 MB) that llama.cpp loads and generates from: a byte-level
@@ -51,6 +54,8 @@ public final class TinyGguf {
     private String chatTemplate;
     private String architecture = "llama";
     private String name = "tiny-llama";
+    /** Metadata values that replace the written ones (same key) or are added; for damaged files. */
+    private final Map<String, Consumer<GgufOut>> overrides = new LinkedHashMap<>();
 
     private TinyGguf() {
     }
@@ -100,6 +105,37 @@ public final class TinyGguf {
         return this;
     }
 
+    /**
+     * Writes metadata {@code key} as an unsigned 32-bit integer, replacing the value the model would have (e.g.
+     * {@code llama.block_count=0}) or adding the key ({@code llama.expert_count}). For damaged files.
+     */
+    public TinyGguf metadataU32(String key, int value) {
+        overrides.put(key, out -> out.kvU32(key, value));
+        return this;
+    }
+
+    /** Writes metadata {@code key} as a string (e.g. {@code tokenizer.ggml.model=gpt2}). For damaged files. */
+    public TinyGguf metadataString(String key, String value) {
+        overrides.put(key, out -> out.kvString(key, value));
+        return this;
+    }
+
+    /** Writes metadata {@code key} as a 32-bit float (e.g. the RMS epsilon as NaN). For damaged files. */
+    public TinyGguf metadataF32(String key, float value) {
+        overrides.put(key, out -> out.kvF32(key, value));
+        return this;
+    }
+
+    /**
+     * Writes metadata {@code key} as an array of signed 32-bit integers (e.g. {@code tokenizer.ggml.tokens}, which
+     * should be strings). For damaged files.
+     */
+    public TinyGguf metadataI32Array(String key, int... values) {
+        int[] copy = values.clone();
+        overrides.put(key, out -> out.kvI32Array(key, copy));
+        return this;
+    }
+
     /** Writes the model to {@code file} (parent folders are created) and returns {@code file}. */
     public Path write(Path file) {
         try {
@@ -145,28 +181,41 @@ public final class TinyGguf {
     }
 
     private int metadataCount() {
-        return chatTemplate == null ? 15 : 16;
+        return metadata().size();
     }
 
     private void writeMetadata(GgufOut out) {
-        out.kvString("general.architecture", architecture);
-        out.kvString("general.name", name);
-        out.kvU32(architecture + ".context_length", contextLength);
-        out.kvU32(architecture + ".embedding_length", EMBEDDING_LENGTH);
-        out.kvU32(architecture + ".block_count", BLOCK_COUNT);
-        out.kvU32(architecture + ".feed_forward_length", FEED_FORWARD_LENGTH);
-        out.kvU32(architecture + ".attention.head_count", HEAD_COUNT);
-        out.kvF32(architecture + ".attention.layer_norm_rms_epsilon", 1e-5f);
-        out.kvString("tokenizer.ggml.model", "llama");
-        out.kvStringArray("tokenizer.ggml.tokens", vocabulary());
-        out.kvI32Array("tokenizer.ggml.token_type", tokenTypes());
-        out.kvBool("tokenizer.ggml.add_space_prefix", false);
-        out.kvU32("tokenizer.ggml.bos_token_id", BOS_TOKEN_ID);
-        out.kvU32("tokenizer.ggml.eos_token_id", EOS_TOKEN_ID);
-        out.kvU32("tokenizer.ggml.unknown_token_id", 0);
+        metadata().values().forEach(entry -> entry.accept(out));
+    }
+
+    /** Every metadata entry in file order, with the overrides applied. */
+    private Map<String, Consumer<GgufOut>> metadata() {
+        Map<String, Consumer<GgufOut>> entries = new LinkedHashMap<>();
+        entries.put("general.architecture", out -> out.kvString("general.architecture", architecture));
+        entries.put("general.name", out -> out.kvString("general.name", name));
+        u32(entries, architecture + ".context_length", contextLength);
+        u32(entries, architecture + ".embedding_length", EMBEDDING_LENGTH);
+        u32(entries, architecture + ".block_count", BLOCK_COUNT);
+        u32(entries, architecture + ".feed_forward_length", FEED_FORWARD_LENGTH);
+        u32(entries, architecture + ".attention.head_count", HEAD_COUNT);
+        String epsilon = architecture + ".attention.layer_norm_rms_epsilon";
+        entries.put(epsilon, out -> out.kvF32(epsilon, 1e-5f));
+        entries.put("tokenizer.ggml.model", out -> out.kvString("tokenizer.ggml.model", "llama"));
+        entries.put("tokenizer.ggml.tokens", out -> out.kvStringArray("tokenizer.ggml.tokens", vocabulary()));
+        entries.put("tokenizer.ggml.token_type", out -> out.kvI32Array("tokenizer.ggml.token_type", tokenTypes()));
+        entries.put("tokenizer.ggml.add_space_prefix", out -> out.kvBool("tokenizer.ggml.add_space_prefix", false));
+        u32(entries, "tokenizer.ggml.bos_token_id", BOS_TOKEN_ID);
+        u32(entries, "tokenizer.ggml.eos_token_id", EOS_TOKEN_ID);
+        u32(entries, "tokenizer.ggml.unknown_token_id", 0);
         if (chatTemplate != null) {
-            out.kvString("tokenizer.chat_template", chatTemplate);
+            entries.put("tokenizer.chat_template", out -> out.kvString("tokenizer.chat_template", chatTemplate));
         }
+        entries.putAll(overrides);
+        return entries;
+    }
+
+    private static void u32(Map<String, Consumer<GgufOut>> entries, String key, int value) {
+        entries.put(key, out -> out.kvU32(key, value));
     }
 
     /** Token texts: {@code <unk>}, {@code <s>}, {@code </s>}, {@code <0x00>}…{@code <0xFF>}, and "▁". */

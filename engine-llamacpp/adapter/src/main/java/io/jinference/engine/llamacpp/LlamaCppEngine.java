@@ -42,7 +42,8 @@ public final class LlamaCppEngine implements InferenceEngine {
 
     @Override
     public ProbeResult probe(HostProfile host) {
-        String failure = NativeRuntime.ensureLoaded(nativeDir);
+        // Presence only: the library loads with the first model, in the model host that runs it.
+        String failure = NativeRuntime.presence();
         return failure == null ? ProbeResult.available(NativeRuntime.DESCRIPTION) : ProbeResult.missing(failure);
     }
 

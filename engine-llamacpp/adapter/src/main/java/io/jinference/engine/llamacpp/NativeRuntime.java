@@ -32,6 +32,22 @@ final class NativeRuntime {
     }
 
     /**
+     * Whether the library is there for this host, without loading it: the runtime bundle resolved only where it
+     * carries natives for this OS and CPU ({@code osgi.native}), and its classes are visible. The server answers
+     * probes this way and leaves the loading to the model host, so that no engine native code enters its process.
+     *
+     * @return null when the library is present, else why not
+     */
+    static String presence() {
+        try {
+            Class.forName("de.kherud.llama.LlamaModel", false, NativeRuntime.class.getClassLoader());
+            return null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return "java-llama.cpp's classes are not visible to the llama.cpp engine: " + rootMessage(e);
+        }
+    }
+
+    /**
      * Makes sure the native library is loaded.
      *
      * @param nativeDir where to extract the library if this class loader has not loaded it yet

@@ -1,7 +1,10 @@
 package io.jinference.engine.transformers;
 
 import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.util.function.Supplier;
 
 /**
@@ -12,6 +15,8 @@ import java.util.function.Supplier;
  */
 final class DjlRuntime {
     static final String ENGINE_NAME = "PyTorch";
+    /** What pytorch-native-cpu says about the libtorch it carries (version, flavor, libraries). */
+    private static final String NATIVE_PROPERTIES = "native/lib/pytorch.properties";
 
     private DjlRuntime() {
     }
@@ -58,9 +63,31 @@ final class DjlRuntime {
         return call(() -> Engine.getEngine(ENGINE_NAME));
     }
 
-    /** A one-line description for probes and model descriptions. */
+    /** A one-line description for model descriptions, from the loaded engine. */
     static String describe() {
         Engine engine = engine();
         return "DJL " + Engine.getDjlVersion() + ", libtorch " + engine.getVersion() + " (cpu)";
+    }
+
+    /**
+     * The same description without loading libtorch: from the properties of the bundled natives. The server answers
+     * probes this way and leaves the loading to the model host, so that no engine native code enters its process.
+     *
+     * @throws IllegalStateException when the runtime bundle holds no libtorch for this host
+     */
+    static String describePresent() {
+        Properties natives = new Properties();
+        try (InputStream in = Engine.class.getClassLoader().getResourceAsStream(NATIVE_PROPERTIES)) {
+            if (in == null) {
+                throw new IllegalStateException("the runtime bundle holds no libtorch (" + NATIVE_PROPERTIES + ")");
+            }
+            natives.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + NATIVE_PROPERTIES + ": " + e.getMessage(), e);
+        }
+        String version = natives.getProperty("version", "?").split("-", 2)[0];
+        // Engine's class initialisation finds DJL's engines through the context class loader, so it must be DJL's.
+        return "DJL " + call(Engine::getDjlVersion) + ", libtorch " + version + " (" + natives.getProperty("flavor", "?")
+                + ")";
     }
 }

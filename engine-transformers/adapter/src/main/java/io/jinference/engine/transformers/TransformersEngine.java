@@ -42,8 +42,9 @@ public final class TransformersEngine implements InferenceEngine {
     public ProbeResult probe(HostProfile host) {
         try {
             DjlRuntime.configure(home);
-            return ProbeResult.available(DjlRuntime.describe());
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            // Presence only: libtorch loads with the first model, in the model host that runs it.
+            return ProbeResult.available(DjlRuntime.describePresent());
+        } catch (RuntimeException | LinkageError e) {
             return ProbeResult.missing("libtorch could not be loaded through DJL on this host: " + e.getMessage());
         }
     }
