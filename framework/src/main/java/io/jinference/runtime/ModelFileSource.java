@@ -17,9 +17,12 @@ public interface ModelFileSource {
      * Checks that the files of this spec can be had and says how.
      *
      * @param modelPath the launch's {@code model_path}, or null
+     * @param downloadHub the launch's {@code download_hub} ({@code huggingface}, {@code modelscope}), or null for
+     *        the configured default
      * @throws LaunchException when they cannot be had, with the reason
      */
-    PreparedFiles prepare(ModelFamily family, ModelSpec spec, String quantization, String modelPath);
+    PreparedFiles prepare(ModelFamily family, ModelSpec spec, String quantization, String modelPath,
+            String downloadHub);
 
     /** The files of one launch, local or still to be fetched. */
     interface PreparedFiles {

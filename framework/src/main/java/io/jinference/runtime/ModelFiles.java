@@ -20,7 +20,8 @@ public final class ModelFiles implements ModelFileSource {
     }
 
     @Override
-    public PreparedFiles prepare(ModelFamily family, ModelSpec spec, String quantization, String modelPath) {
+    public PreparedFiles prepare(ModelFamily family, ModelSpec spec, String quantization, String modelPath,
+            String downloadHub) {
         return PreparedFiles.local(resolve(home, family, spec, quantization, modelPath));
     }
 

@@ -113,8 +113,9 @@ public final class ModelManager implements AutoCloseable {
         if (choice == null) {
             throw new LaunchException("No engine can run " + spec.modelName() + " here: " + decision.explanation());
         }
+        Object downloadHub = spec.options().get("download_hub");
         ModelFileSource.PreparedFiles files = fileSource.prepare(decision.family(), choice.spec(),
-                choice.quantization(), spec.modelPath());
+                choice.quantization(), spec.modelPath(), downloadHub == null ? null : downloadHub.toString());
         InferenceEngine engine = engineService(choice.engine().bundleId(), choice.engine().label());
         Bundle engineBundle = engineBundle(choice.engine().bundleId(), choice.engine().label());
         ModelInstance instance = register(spec, decision.family(), choice);

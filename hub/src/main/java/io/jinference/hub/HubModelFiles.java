@@ -32,12 +32,14 @@ public final class HubModelFiles implements ModelFileSource {
     }
 
     @Override
-    public PreparedFiles prepare(ModelFamily family, ModelSpec spec, String quantization, String modelPath) {
+    public PreparedFiles prepare(ModelFamily family, ModelSpec spec, String quantization, String modelPath,
+            String downloadHub) {
         Path local = ModelFiles.findLocal(home, family, spec, quantization, modelPath);
         if (local != null) {
             return PreparedFiles.local(local);
         }
-        HubRequest request = HubRequest.of(spec, quantization, hub.settings().preferredHub());
+        HubRequest request = downloadHub == null ? HubRequest.of(spec, quantization, hub.settings().preferredHub())
+                : HubRequest.from(spec, quantization, downloadHub);
         HubSource.PreparedDownload prepared = hub.prepare(request);
         return new PreparedFiles() {
             @Override

@@ -36,6 +36,24 @@ public record HubRequest(String hub, String repoId, String revision, String form
         return new HubRequest(hub, repoId, revision, spec.format(), source.fileNameTemplate(), quantization);
     }
 
+    /**
+     * The request for a spec from exactly the hub a launch named ({@code download_hub}).
+     *
+     * @throws HubException when that hub is not one Jinference downloads from, or the spec has no repository there
+     */
+    public static HubRequest from(ModelSpec spec, String quantization, String downloadHub) {
+        String hub = downloadHub.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!hub.equals(HubSettings.HUGGINGFACE) && !hub.equals(HubSettings.MODELSCOPE)) {
+            throw new HubException("download_hub must be huggingface or modelscope, got '" + downloadHub + "'");
+        }
+        if (!spec.sources().containsKey(hub)) {
+            throw new HubException("The " + spec.format() + " " + spec.sizeInBillions() + "B spec has no " + hub
+                    + " repository (it names " + String.join(", ", spec.sources().keySet()) + "); drop download_hub"
+                    + " or pass model_path");
+        }
+        return of(spec, quantization, hub);
+    }
+
     public String describe() {
         return hub + " " + repoId + "@" + revision + " (" + format + ", " + quantization + ")";
     }
