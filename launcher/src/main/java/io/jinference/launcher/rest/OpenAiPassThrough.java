@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Forwards an OpenAI request to the model's own OpenAI-compatible server (vLLM, SGLang, mlx_lm, llama-server, a model
@@ -45,6 +43,8 @@ final class OpenAiPassThrough {
     private final String uid;
     private final ClientConnection client;
     private OutputStream stream;
+    /** Null when the server knows the model by its UID, as vLLM, SGLang and llama-server do. */
+    private ModelRename rename;
 
     private OpenAiPassThrough(Context ctx, String path, ObjectNode body, String uid, ClientConnection client) {
         this.ctx = ctx;
@@ -75,6 +75,7 @@ final class OpenAiPassThrough {
     }
 
     private void exchange(OpenAiUpstream upstream) {
+        rename = upstream.model().equals(uid) ? null : new ModelRename(upstream.model(), uid);
         HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(requestBytes(upstream))).build();
@@ -102,9 +103,11 @@ final class OpenAiPassThrough {
             ctx.status(response.statusCode());
             String contentType = response.headers().firstValue("Content-Type").orElse("application/json");
             if (contentType.startsWith("text/event-stream")) {
-                copyEvents(answer, contentType, upstream);
+                copyEvents(answer, contentType);
             } else {
-                ctx.contentType(contentType).result(renamed(answer.readAllBytes(), upstream));
+                byte[] document = answer.readAllBytes();
+                ctx.contentType(contentType).result(rename == null ? document
+                        : rename.apply(document, document.length));
             }
         } catch (IOException e) {
             if (!client.gone()) {
@@ -114,7 +117,7 @@ final class OpenAiPassThrough {
     }
 
     private byte[] requestBytes(OpenAiUpstream upstream) {
-        if (upstream.model().equals(uid)) {
+        if (rename == null) {
             return ctx.bodyAsBytes();
         }
         ObjectNode renamed = body.deepCopy();
@@ -126,7 +129,7 @@ final class OpenAiPassThrough {
      * Writes the stream through as whole events (up to the last blank line read so far), so that an error event
      * appended after a broken stream never lands inside a half-written one.
      */
-    private void copyEvents(InputStream answer, String contentType, OpenAiUpstream upstream) throws IOException {
+    private void copyEvents(InputStream answer, String contentType) throws IOException {
         ctx.res().setContentType(contentType);
         ctx.res().setHeader("Cache-Control", "no-cache");
         byte[] buffer = new byte[16 * 1024];
@@ -137,7 +140,9 @@ final class OpenAiPassThrough {
             int end = lastEventEnd(buffer, held);
             if (end > 0) {
                 done |= contains(buffer, end, DONE);
-                if (!writeToClient(renamed(buffer, end, upstream))) {
+                boolean written = rename == null ? writeToClient(buffer, end)
+                        : writeToClient(rename.apply(buffer, end));
+                if (!written) {
                     return;
                 }
                 System.arraycopy(buffer, end, buffer, 0, held - end);
@@ -151,17 +156,21 @@ final class OpenAiPassThrough {
             throw new IOException("the stream ended before data: [DONE]");
         }
         if (held > 0) {
-            writeToClient(Arrays.copyOf(buffer, held));
+            writeToClient(buffer, held);
         }
     }
 
-    /** False when the client has gone; the upstream request is then closed by the caller. */
     private boolean writeToClient(byte[] bytes) {
+        return writeToClient(bytes, bytes.length);
+    }
+
+    /** False when the client has gone; the upstream request is then closed by the caller. */
+    private boolean writeToClient(byte[] bytes, int length) {
         try {
             if (stream == null) {
                 stream = ctx.res().getOutputStream();
             }
-            stream.write(bytes);
+            stream.write(bytes, 0, length);
             stream.flush();
             return true;
         } catch (IOException clientWentAway) {
@@ -175,21 +184,6 @@ final class OpenAiPassThrough {
         String event = "data: " + Json.write(Map.of("error", GenerationResponder.error(failure)))
                 + "\n\ndata: [DONE]\n\n";
         writeToClient(event.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private byte[] renamed(byte[] bytes, OpenAiUpstream upstream) {
-        return renamed(bytes, bytes.length, upstream);
-    }
-
-    /** The bytes with the server's model name replaced by the UID in every {@code "model"} field. */
-    private byte[] renamed(byte[] bytes, int length, OpenAiUpstream upstream) {
-        if (upstream.model().equals(uid)) {
-            return bytes.length == length ? bytes : Arrays.copyOf(bytes, length);
-        }
-        String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
-        Pattern field = Pattern.compile("(\"model\"\\s*:\\s*)" + Pattern.quote(Json.write(upstream.model())));
-        return field.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(Json.write(uid)))
-                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static ApiError upstreamError(int status, InputStream answer) throws IOException {
