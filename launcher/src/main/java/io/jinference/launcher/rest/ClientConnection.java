@@ -17,8 +17,9 @@ import org.eclipse.jetty.util.Callback;
  * reads from it, and it reads nothing while a handler runs, so the watcher asks the connection's endpoint to call
  * back when it becomes readable. The request has been read in full by then, so readable means the client closed the
  * connection (end of stream) or reset it: {@link #gone()} turns true and the {@link #onGone} actions run (cancel the
- * upstream request). A client that pipelines its next request behind a generation request (which RFC 9112 advises
- * against for POST) loses the byte the watcher read; that request then fails with 400 instead of going unnoticed.
+ * upstream request). As with nginx, a client that shuts down only its sending side after the request counts as gone.
+ * A client that pipelines its next request behind a generation request (which RFC 9112 advises against for POST)
+ * loses the byte the watcher read; that request then fails with 400 instead of going unnoticed.
  *
  * <p>HTTP/1.x only: an HTTP/2 connection carries many requests, so its closing is not one client's. Closing the
  * watcher (always before the handler returns) takes its read interest back, so Jetty reads the next request itself.
