@@ -186,35 +186,6 @@ final class ServingTest {
     }
 
     @Test
-    void aStreamCutByTerminatingItsModelEndsWithAnErrorEventNotAFinishReason() throws Exception {
-        assertLaunched(launch("tiny-doomed", Map.of("n_parallel", 1, "n_ctx", 1024)));
-        try (Stream<String> lines = http.streamLines("/v1/chat/completions",
-                chat("tiny-doomed", 600, "stream", true))) {
-            java.util.Iterator<String> events = lines.iterator();
-            int seen = 0;
-            while (seen < 3 && events.hasNext()) {
-                seen += events.next().startsWith("data: {") ? 1 : 0;
-            }
-
-            assertThat(http.delete("/v1/models/tiny-doomed").status()).isEqualTo(200);
-
-            List<String> rest = new ArrayList<>();
-            events.forEachRemaining(line -> {
-                if (line.startsWith("data: ")) {
-                    rest.add(line);
-                }
-            });
-            assertThat(rest).last().isEqualTo("data: [DONE]");
-            assertThat(rest).noneMatch(line -> line.contains("\"finish_reason\":\""));
-            JsonNode error = Http.MAPPER.readTree(rest.get(rest.size() - 2).substring("data: ".length()))
-                    .path("error");
-            assertThat(error.path("type").asText()).as(rest.toString()).isEqualTo("model_terminated");
-            assertThat(error.path("code").asInt()).isEqualTo(503);
-            assertThat(error.path("message").asText()).isEqualTo("Model tiny-doomed was terminated while generating");
-        }
-    }
-
-    @Test
     void eightConcurrentStreamsAllComplete() throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {

@@ -25,8 +25,8 @@ import java.util.concurrent.ExecutionException;
  * host) as it is, and copies the answer back as it comes: a non-streaming request goes upstream non-streaming, a
  * stream's bytes are written through event by event with a flush each, status and content type kept. Nothing is
  * parsed or re-serialised except the model name, and that only where the server knows the model by another name
- * than its UID. Failures become the API's errors: an upstream 4xx keeps its status, other upstream failures are
- * 503; once a stream has started, a failure (the server died, the model was terminated) ends it with an
+ * than its UID. Failures become the API's errors: an upstream error keeps its status (500 becomes 502) and
+ * message, a server that does not answer is 503; once a stream has started, a failure (the server died, the model was terminated) ends it with an
  * {@code data: {"error": …}} event and {@code [DONE]}, never with a finish reason that claims the text is complete.
  * A client that goes away ({@link ClientConnection}) cancels the upstream request, which frees the server's slot.
  */
@@ -186,16 +186,16 @@ final class OpenAiPassThrough {
         writeToClient(event.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The server's error with its status, in the API's error shape. A server failure (5xx) says where it came from,
+     * and its 500 becomes 502 (Bad Gateway): this server's own 500 means a bug here.
+     */
     private static ApiError upstreamError(int status, InputStream answer) throws IOException {
-        String text = new String(answer.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
-        String message = upstreamMessage(text);
-        if (status / 100 == 4) {
+        String message = upstreamMessage(new String(answer.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8));
+        if (status / 100 != 5) {
             return new ApiError(status, message);
         }
-        if (status == 501) {
-            return new ApiError(400, message);
-        }
-        return new ApiError(503, "The engine server answered HTTP " + status + ": " + message);
+        return new ApiError(status == 500 ? 502 : status, "The engine server answered HTTP " + status + ": " + message);
     }
 
     /** OpenAI's {@code {"error": {"message"}}}, FastAPI's {@code {"detail"}}, or the text itself. */
