@@ -80,3 +80,17 @@ def test_unknown_model_is_a_4xx_with_detail(api):
 def _cosine(a, b) -> float:
     dot = sum(x * y for x, y in zip(a, b))
     return dot / (math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
+
+
+def test_a_stream_cut_by_terminating_its_model_raises_an_api_error(api, client, models):
+    # Jinference ends a stream whose model goes away with an error event, never a finish reason: the SDK raises it.
+    doomed = models.launch(model_engine="llama.cpp", model_uid="smollm2-openai-doomed")
+    stream = api.chat.completions.create(model=doomed, stream=True, max_tokens=600, temperature=0,
+                                         messages=[{"role": "user", "content": "Tell me a very long story."}])
+    chunks = iter(stream)
+    next(chunks)
+    client.terminate_model(doomed)
+
+    with pytest.raises(openai.APIError, match="terminated while generating"):
+        for chunk in chunks:
+            assert not (chunk.choices and chunk.choices[0].finish_reason), "a cut stream must not claim to be whole"

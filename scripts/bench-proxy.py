@@ -1,10 +1,12 @@
 """Load generator: the same OpenAI chat load against an engine server directly and through Jinference.
 
 Usage: python3 bench-proxy.py DIRECT_URL DIRECT_MODEL JINFERENCE_URL JINFERENCE_MODEL
-           [--requests 64] [--concurrency 4] [--max-tokens 32] [--rounds 3] [--stream]
-Rounds alternate direct / through Jinference so that both see the same machine load. Prints, per target, the
-completion-token throughput and the p50/p90 request latency (time to the last byte), and the ratio / added p50.
-Standard library only.
+           [--requests 64] [--concurrency 1,8] [--max-tokens 32] [--rounds 3] [--stream] [--seconds N]
+Rounds alternate direct / through Jinference so that both see the same machine load. Prints, per target and
+concurrency, the completion-token throughput, the p50/p90 request latency (time to the last byte) and, when
+streaming, the p50 time to the first token; then the ratios and the added p50s. --seconds caps each run's length
+(a smoke run). The direct server is e.g. the llama-server Jinference launched (its URL is server_url in
+GET /v1/models/{uid}) and DIRECT_MODEL its --alias, which is the UID. Standard library only.
 """
 import argparse
 import http.client
@@ -24,7 +26,17 @@ def one_request(url, model, max_tokens, stream):
     started = time.perf_counter()
     connection.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
     response = connection.getresponse()
-    data = response.read()
+    first_token = None
+    if stream:
+        chunks = []
+        for line in iter(response.readline, b""):
+            chunks.append(line)
+            if first_token is None and line.startswith(b"data: {") and b'"content":"' in line \
+                    and b'"content":""' not in line:
+                first_token = time.perf_counter() - started
+        data = b"".join(chunks)
+    else:
+        data = response.read()
     elapsed = time.perf_counter() - started
     connection.close()
     if response.status != 200:
@@ -38,32 +50,35 @@ def one_request(url, model, max_tokens, stream):
                     tokens = usage["completion_tokens"]
     else:
         tokens = json.loads(data)["usage"]["completion_tokens"]
-    return elapsed, tokens
+    return elapsed, tokens, first_token
 
 
-def run(url, model, args):
-    latencies, tokens, lock = [], [0], threading.Lock()
+def run(url, model, concurrency, args):
+    latencies, first_tokens, tokens, lock = [], [], [0], threading.Lock()
     remaining = [args.requests]
+    deadline = time.perf_counter() + args.seconds if args.seconds else None
 
     def worker():
         while True:
             with lock:
-                if remaining[0] == 0:
+                if remaining[0] == 0 or (deadline and time.perf_counter() > deadline):
                     return
                 remaining[0] -= 1
-            elapsed, count = one_request(url, model, args.max_tokens, args.stream)
+            elapsed, count, first_token = one_request(url, model, args.max_tokens, args.stream)
             with lock:
                 latencies.append(elapsed)
                 tokens[0] += count
+                if first_token is not None:
+                    first_tokens.append(first_token)
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    return tokens[0] / wall, latencies
+    return tokens[0] / wall, latencies, first_tokens
 
 
 def main():
@@ -73,34 +88,43 @@ def main():
     parser.add_argument("jinference_url")
     parser.add_argument("jinference_model")
     parser.add_argument("--requests", type=int, default=64)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", default="4",
+                        help="one level or several, comma-separated: 1,8 measures a single stream and 8 streams")
     parser.add_argument("--max-tokens", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--stream", action="store_true")
+    parser.add_argument("--seconds", type=float, default=0, help="cap on each run's length; 0 = none")
     args = parser.parse_args()
+    for concurrency in [int(level) for level in args.concurrency.split(",")]:
+        measure(args, concurrency)
 
+
+def measure(args, concurrency):
     one_request(args.direct_url, args.direct_model, 4, args.stream)  # warm-up
     one_request(args.jinference_url, args.jinference_model, 4, args.stream)
-    results = {"direct": ([], []), "jinference": ([], [])}
+    results = {"direct": ([], [], []), "jinference": ([], [], [])}
     for _ in range(args.rounds):
         for name, url, model in (("direct", args.direct_url, args.direct_model),
                                  ("jinference", args.jinference_url, args.jinference_model)):
-            throughput, latencies = run(url, model, args)
+            throughput, latencies, first_tokens = run(url, model, concurrency, args)
             results[name][0].append(throughput)
             results[name][1].extend(latencies)
+            results[name][2].extend(first_tokens)
     print("load: %d requests x %d rounds, concurrency %d, max_tokens %d, stream %s"
-          % (args.requests, args.rounds, args.concurrency, args.max_tokens, args.stream))
+          % (args.requests, args.rounds, concurrency, args.max_tokens, args.stream))
     summary = {}
-    for name, (throughputs, latencies) in results.items():
+    for name, (throughputs, latencies, first_tokens) in results.items():
         latencies.sort()
         p50 = statistics.median(latencies) * 1000
-        p90 = latencies[int(len(latencies) * 0.9) - 1] * 1000
+        p90 = latencies[max(0, int(len(latencies) * 0.9) - 1)] * 1000
+        ttft = statistics.median(first_tokens) * 1000 if first_tokens else float("nan")
         tps = statistics.median(throughputs)
-        summary[name] = (tps, p50)
+        summary[name] = (tps, p50, ttft)
         print("%-10s throughput %8.1f completion tokens/s (median of rounds)   p50 %8.2f ms   p90 %8.2f ms"
-              % (name, tps, p50, p90))
-    print("ratio jinference/direct throughput: %.3f   added p50: %+.2f ms"
-          % (summary["jinference"][0] / summary["direct"][0], summary["jinference"][1] - summary["direct"][1]))
+              "   TTFT p50 %8.2f ms" % (name, tps, p50, p90, ttft))
+    print("ratio jinference/direct throughput: %.3f   added p50: %+.2f ms   added TTFT p50: %+.2f ms"
+          % (summary["jinference"][0] / summary["direct"][0], summary["jinference"][1] - summary["direct"][1],
+             summary["jinference"][2] - summary["direct"][2]))
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ import io.jinference.api.CompletionRequest;
 import io.jinference.api.EmbeddingRequest;
 import io.jinference.api.Embeddings;
 import io.jinference.api.Generation;
+import io.jinference.api.OpenAiUpstream;
 import io.jinference.api.RunningModel;
 import io.jinference.api.TokenSink;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** A {@link RunningModel} decorator that sets the engine bundle's class loader as TCCL around every call. */
 final class ClassLoaderSafeModel implements RunningModel {
@@ -32,6 +34,11 @@ final class ClassLoaderSafeModel implements RunningModel {
     @Override
     public Embeddings embed(EmbeddingRequest request) {
         return loader.call(() -> delegate.embed(request));
+    }
+
+    @Override
+    public boolean forward(Consumer<OpenAiUpstream> exchange) {
+        return loader.call(() -> delegate.forward(exchange));
     }
 
     @Override

@@ -119,7 +119,7 @@ public final class ModelInstance {
     }
 
     void ready(RunningModel loaded) {
-        model = new DrainableModel(loaded);
+        model = new DrainableModel(uid, loaded);
         state = ModelState.READY;
     }
 

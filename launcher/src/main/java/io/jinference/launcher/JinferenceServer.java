@@ -121,6 +121,11 @@ public final class JinferenceServer implements AutoCloseable {
         return models;
     }
 
+    /** The embedded Felix's context, for tests that install an engine bundle of their own. */
+    org.osgi.framework.BundleContext bundleContext() {
+        return world.bundleContext();
+    }
+
     @Override
     public void close() {
         LOG.info("Jinference shutting down");

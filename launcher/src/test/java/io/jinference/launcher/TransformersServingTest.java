@@ -83,6 +83,40 @@ final class TransformersServingTest {
         terminates("hf-chosen");
     }
 
+    /**
+     * An in-process engine's stream cut by terminating its model: the engine's token sink reports cancellation, so it
+     * stops at once, and the stream ends with an error event, never with a finish reason that claims it is whole.
+     */
+    @Test
+    void aStreamCutByTerminatingItsModelEndsWithAnErrorEventNotAFinishReason() throws Exception {
+        Http.Answer launched = launch("hf-doomed", "model_engine", "Transformers", "model_format", "pytorch");
+        assertThat(launched.status()).as(launched.body()).isEqualTo(200);
+        Map<String, Object> longStream = Map.of("model", "hf-doomed", "messages", List.of(Map.of("role", "user",
+                "content", "Hello!")), "max_tokens", 240, "temperature", 0, "stream", true);
+        try (java.util.stream.Stream<String> lines = http.streamLines("/v1/chat/completions", longStream)) {
+            java.util.Iterator<String> events = lines.iterator();
+            while (events.hasNext() && !events.next().startsWith("data: {")) {
+                // Wait for the stream to start.
+            }
+
+            terminates("hf-doomed");
+
+            List<String> rest = new java.util.ArrayList<>();
+            events.forEachRemaining(line -> {
+                if (line.startsWith("data: ")) {
+                    rest.add(line);
+                }
+            });
+            assertThat(rest).last().isEqualTo("data: [DONE]");
+            assertThat(rest).noneMatch(line -> line.contains("\"finish_reason\":\""));
+            JsonNode error = Http.MAPPER.readTree(rest.get(rest.size() - 2).substring("data: ".length()))
+                    .path("error");
+            assertThat(error.path("type").asText()).as(rest.toString()).isEqualTo("model_terminated");
+            assertThat(error.path("code").asInt()).isEqualTo(503);
+            assertThat(error.path("message").asText()).isEqualTo("Model hf-doomed was terminated while generating");
+        }
+    }
+
     private static void chatsPlainAndStreaming(String uid) {
         Http.Answer plain = http.post("/v1/chat/completions", chat(uid, false));
         assertThat(plain.status()).as(plain.body()).isEqualTo(200);

@@ -8,12 +8,14 @@ import io.jinference.api.Embeddings;
 import io.jinference.api.EngineException;
 import io.jinference.api.FinishReason;
 import io.jinference.api.Generation;
+import io.jinference.api.OpenAiUpstream;
 import io.jinference.api.RunningModel;
 import io.jinference.api.TokenSink;
 import io.jinference.api.Usage;
 import io.jinference.api.process.ManagedProcess;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A model served by a managed OpenAI-compatible engine server. Requests go to the server over loopback; generated
@@ -31,6 +34,10 @@ import java.util.Map;
  * {@code upstreamModel} (vLLM's {@code --served-model-name}, mlx_lm's {@code default_model}); clients only ever see
  * the Jinference UID, which the host writes. While the process is not {@code READY} every request is refused at
  * once with {@link EngineException.Kind#UNAVAILABLE} (HTTP 503), never left to hang.
+ *
+ * <p>The host's REST API does not go through {@link #chat} and {@link #complete}: it {@link #forward forwards} the
+ * client's request to the server as it is and copies the answer's bytes back. The typed calls remain for callers
+ * inside the JVM (tests, the engine kit).
  */
 public final class OpenAiProxyModel implements RunningModel {
     /** How many of the server's last log lines a model description shows ({@code GET /v1/models/{uid}}). */
@@ -39,6 +46,7 @@ public final class OpenAiProxyModel implements RunningModel {
     private final ManagedProcess process;
     private final URI baseUrl;
     private final String upstreamModel;
+    private final OpenAiUpstream upstream;
     private final Map<String, Object> description;
     private final HttpClient http;
 
@@ -50,6 +58,7 @@ public final class OpenAiProxyModel implements RunningModel {
         this.process = process;
         this.baseUrl = baseUrl;
         this.upstreamModel = upstreamModel;
+        this.upstream = new OpenAiUpstream(baseUrl, upstreamModel);
         this.description = Map.copyOf(description);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
@@ -79,6 +88,21 @@ public final class OpenAiProxyModel implements RunningModel {
             vectors.add(vector);
         }
         return new Embeddings(vectors, body.path("usage").path("prompt_tokens").asInt());
+    }
+
+    /**
+     * Runs the host's exchange against the server. The exchange throws {@link UncheckedIOException} when the server
+     * stops answering; that becomes {@code UNAVAILABLE} with the process's last failure, if it died.
+     */
+    @Override
+    public boolean forward(Consumer<OpenAiUpstream> exchange) {
+        requireServing();
+        try {
+            exchange.accept(upstream);
+        } catch (UncheckedIOException e) {
+            throw unavailable("stopped answering (" + e.getCause().getMessage() + ")");
+        }
+        return true;
     }
 
     @Override
@@ -128,16 +152,23 @@ public final class OpenAiProxyModel implements RunningModel {
                 finish = OpenAiJson.finishReason(chunk) != null ? OpenAiJson.finishReason(chunk) : finish;
                 usage = OpenAiJson.usage(chunk) != null ? OpenAiJson.usage(chunk) : usage;
             }
+            if (!events.done() && finish == null) {
+                throw unavailable("ended the stream before the generation finished");
+            }
         } catch (IOException e) {
             throw unavailable("stopped answering during generation (" + e.getMessage() + ")");
         }
         return new Generation(finish == null ? FinishReason.STOP : finish, usage == null ? new Usage(0, 0) : usage);
     }
 
-    private HttpResponse<InputStream> send(String path, String body) {
+    private void requireServing() {
         if (process.state() != ManagedProcess.State.READY) {
             throw unavailable("is not serving (" + process.state().name().toLowerCase() + ")");
         }
+    }
+
+    private HttpResponse<InputStream> send(String path, String body) {
+        requireServing();
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class SseReader implements AutoCloseable {
     private final BufferedReader reader;
+    private boolean done;
 
     SseReader(InputStream stream) {
         this.reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
@@ -24,9 +25,18 @@ final class SseReader implements AutoCloseable {
                 continue;
             }
             String data = line.substring("data:".length()).trim();
-            return data.equals("[DONE]") ? null : data;
+            if (data.equals("[DONE]")) {
+                done = true;
+                return null;
+            }
+            return data;
         }
         return null;
+    }
+
+    /** True once {@code [DONE]} was read: a stream that ends without it was cut off. */
+    boolean done() {
+        return done;
     }
 
     @Override

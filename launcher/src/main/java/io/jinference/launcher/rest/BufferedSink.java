@@ -2,9 +2,14 @@ package io.jinference.launcher.rest;
 
 import io.jinference.api.TokenSink;
 
-/** Collects the whole generated text for a non-streaming answer. */
+/** Collects the whole generated text for a non-streaming answer; cancelled when the client goes away. */
 final class BufferedSink implements TokenSink {
     private final StringBuilder text = new StringBuilder();
+    private final ClientConnection client;
+
+    BufferedSink(ClientConnection client) {
+        this.client = client;
+    }
 
     @Override
     public synchronized void onText(String delta) {
@@ -13,7 +18,7 @@ final class BufferedSink implements TokenSink {
 
     @Override
     public boolean isCancelled() {
-        return false;
+        return client.gone();
     }
 
     synchronized String text() {

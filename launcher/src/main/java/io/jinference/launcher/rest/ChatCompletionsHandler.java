@@ -22,12 +22,17 @@ final class ChatCompletionsHandler {
 
     void create(Context ctx) {
         ObjectNode body = Json.body(ctx);
-        GenerationOptions options = GenerationOptions.parse(body, Set.of("messages"));
-        List<ChatMessage> messages = messages(body.get("messages"));
-        RunningModel model = models.ready(options.model());
-        ChatRequest request = new ChatRequest(messages, options.sampling());
-        GenerationResponder.respond(ctx, options, new OpenAiShape.Chat(options.model()),
-                sink -> model.chat(request, sink));
+        String uid = Json.requiredText(body, "model");
+        RunningModel model = models.ready(uid);
+        try (ClientConnection client = ClientConnection.watch(ctx)) {
+            if (OpenAiPassThrough.forward(ctx, model, "/v1/chat/completions", body, uid, client)) {
+                return;
+            }
+            GenerationOptions options = GenerationOptions.parse(body, Set.of("messages"));
+            ChatRequest request = new ChatRequest(messages(body.get("messages")), options.sampling());
+            GenerationResponder.respond(ctx, client, options, new OpenAiShape.Chat(uid),
+                    sink -> model.chat(request, sink));
+        }
     }
 
     private static List<ChatMessage> messages(JsonNode node) {

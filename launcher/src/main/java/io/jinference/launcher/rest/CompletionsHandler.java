@@ -18,14 +18,20 @@ final class CompletionsHandler {
 
     void create(Context ctx) {
         ObjectNode body = Json.body(ctx);
-        GenerationOptions options = GenerationOptions.parse(body, Set.of("prompt", "echo", "logprobs"));
-        List<String> prompts = Json.textOrTexts(body, "prompt");
-        if (prompts.size() != 1) {
-            throw ApiError.badRequest("prompt must be one string");
+        String uid = Json.requiredText(body, "model");
+        RunningModel model = models.ready(uid);
+        try (ClientConnection client = ClientConnection.watch(ctx)) {
+            if (OpenAiPassThrough.forward(ctx, model, "/v1/completions", body, uid, client)) {
+                return;
+            }
+            GenerationOptions options = GenerationOptions.parse(body, Set.of("prompt", "echo", "logprobs"));
+            List<String> prompts = Json.textOrTexts(body, "prompt");
+            if (prompts.size() != 1) {
+                throw ApiError.badRequest("prompt must be one string");
+            }
+            CompletionRequest request = new CompletionRequest(prompts.get(0), options.sampling());
+            GenerationResponder.respond(ctx, client, options, new OpenAiShape.Completion(uid),
+                    sink -> model.complete(request, sink));
         }
-        RunningModel model = models.ready(options.model());
-        CompletionRequest request = new CompletionRequest(prompts.get(0), options.sampling());
-        GenerationResponder.respond(ctx, options, new OpenAiShape.Completion(options.model()),
-                sink -> model.complete(request, sink));
     }
 }

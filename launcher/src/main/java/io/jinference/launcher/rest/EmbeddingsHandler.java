@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.jinference.api.EmbeddingRequest;
 import io.jinference.api.Embeddings;
+import io.jinference.api.RunningModel;
 import io.jinference.runtime.ModelManager;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,6 +25,12 @@ final class EmbeddingsHandler {
     void create(Context ctx) {
         ObjectNode body = Json.body(ctx);
         String model = Json.requiredText(body, "model");
+        RunningModel running = models.ready(model);
+        try (ClientConnection client = ClientConnection.watch(ctx)) {
+            if (OpenAiPassThrough.forward(ctx, running, "/v1/embeddings", body, model, client)) {
+                return;
+            }
+        }
         List<String> inputs = Json.textOrTexts(body, "input");
         if (inputs.isEmpty()) {
             throw ApiError.badRequest("input must be a non-empty string or list of strings");
@@ -34,7 +41,7 @@ final class EmbeddingsHandler {
         if (encoding != null && !base64 && !encoding.equals("float")) {
             throw ApiError.badRequest("encoding_format must be float or base64");
         }
-        Embeddings embeddings = models.ready(model).embed(new EmbeddingRequest(inputs));
+        Embeddings embeddings = running.embed(new EmbeddingRequest(inputs));
         List<Map<String, Object>> data = new ArrayList<>();
         for (int i = 0; i < embeddings.vectors().size(); i++) {
             Map<String, Object> item = new LinkedHashMap<>();

@@ -4,10 +4,12 @@ import io.javalin.http.Context;
 import io.jinference.api.EngineException;
 import io.jinference.api.Generation;
 import io.jinference.api.TokenSink;
+import io.jinference.runtime.ModelStoppedException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Answers one text generation either whole (OpenAI's completion object with usage and finish reason) or as an
  * SSE stream (chunks, a final chunk with the finish reason, an optional usage chunk, {@code [DONE]}). Once a
  * stream has started, a failure can no longer change the status code: it becomes a {@code data: {"error": …}}
- * event.
+ * event before {@code [DONE]}, which the openai SDKs raise as an {@code APIError} with its message. A model
+ * terminated or unloaded while it generates ends its streams that way too (type {@code model_terminated}), never
+ * with {@code finish_reason: "stop"}. A client that goes away cancels its generation, streaming or not.
  */
 final class GenerationResponder {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationResponder.class);
@@ -25,20 +29,22 @@ final class GenerationResponder {
     private GenerationResponder() {
     }
 
-    static void respond(Context ctx, GenerationOptions options, OpenAiShape shape,
+    static void respond(Context ctx, ClientConnection client, GenerationOptions options, OpenAiShape shape,
             Function<TokenSink, Generation> generate) {
         if (options.stream()) {
-            stream(ctx, options, shape, generate);
+            stream(ctx, client, options, shape, generate);
         } else {
-            BufferedSink sink = new BufferedSink();
+            BufferedSink sink = new BufferedSink(client);
             Generation generation = generate.apply(sink);
-            Json.send(ctx, shape.response(sink.text(), generation));
+            if (!client.gone()) {
+                Json.send(ctx, shape.response(sink.text(), generation));
+            }
         }
     }
 
-    private static void stream(Context ctx, GenerationOptions options, OpenAiShape shape,
+    private static void stream(Context ctx, ClientConnection client, GenerationOptions options, OpenAiShape shape,
             Function<TokenSink, Generation> generate) {
-        SseStream events = new SseStream(() -> openEventStream(ctx), shape.openingChunk(), shape::chunk);
+        SseStream events = new SseStream(() -> openEventStream(ctx), client, shape.openingChunk(), shape::chunk);
         try {
             Generation generation = generate.apply(events);
             events.send(shape.finalChunk(generation));
@@ -49,9 +55,7 @@ final class GenerationResponder {
             if (!events.started()) {
                 throw e;
             }
-            if (!(e instanceof EngineException)) {
-                LOG.error("Generation for {} failed while streaming", shape.model, e);
-            }
+            logUnexpected(shape.model, e);
             events.send(Map.of("error", error(e)));
         }
         events.done();
@@ -68,11 +72,30 @@ final class GenerationResponder {
         }
     }
 
-    private static Map<String, Object> error(RuntimeException e) {
+    /** A failure that is no engine's report is a bug: logged with its stack trace, which the client never sees. */
+    static void logUnexpected(String model, RuntimeException e) {
+        if (!(e instanceof EngineException) && !(e instanceof ApiError)) {
+            LOG.error("Generation for {} failed while streaming", model, e);
+        }
+    }
+
+    /** The {@code error} object of a stream's error event, as OpenAI writes it. */
+    static Map<String, Object> error(RuntimeException e) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", e instanceof EngineException ? e.getMessage() : "Internal error: " + e.getMessage());
-        error.put("type", e instanceof EngineException engine ? engine.kind().name().toLowerCase() : "internal");
+        boolean explained = e instanceof EngineException || e instanceof ApiError;
+        error.put("message", explained ? e.getMessage() : "Internal error: " + e.getMessage());
+        error.put("type", type(e));
         error.put("code", ErrorMapper.status(e));
         return error;
+    }
+
+    private static String type(RuntimeException e) {
+        if (e instanceof ModelStoppedException) {
+            return "model_terminated";
+        }
+        if (e instanceof EngineException engine) {
+            return engine.kind().name().toLowerCase(Locale.ROOT);
+        }
+        return e instanceof ApiError ? "invalid_request" : "internal";
     }
 }

@@ -12,11 +12,12 @@ import java.util.function.Supplier;
  * An OpenAI-style Server-Sent Events stream written by hand: bare {@code data: {json}} events (no {@code event:}
  * lines, which OpenAI SDKs treat differently), flushed one by one, ended by {@code data: [DONE]}. The response is
  * committed only by the first event, so a request the engine refuses before its first token still gets a plain
- * 4xx. The first write that fails means the client went away: from then on {@link #isCancelled()} is true, so the
- * engine stops and frees its slot.
+ * 4xx. A client that goes away (noticed by its {@link ClientConnection}, or by the first write that fails) turns
+ * {@link #isCancelled()} true, so the engine stops and frees its slot.
  */
 final class SseStream implements TokenSink {
     private final Supplier<OutputStream> commit;
+    private final ClientConnection client;
     private final Object opening;
     private final Function<String, Object> chunkForText;
     private OutputStream out;
@@ -26,8 +27,10 @@ final class SseStream implements TokenSink {
      * @param commit sets the status and headers and opens the body; called once, before the first event
      * @param opening the event sent before the first one (chat announces the assistant role), or null
      */
-    SseStream(Supplier<OutputStream> commit, Object opening, Function<String, Object> chunkForText) {
+    SseStream(Supplier<OutputStream> commit, ClientConnection client, Object opening,
+            Function<String, Object> chunkForText) {
         this.commit = commit;
+        this.client = client;
         this.opening = opening;
         this.chunkForText = chunkForText;
     }
@@ -39,7 +42,7 @@ final class SseStream implements TokenSink {
 
     @Override
     public boolean isCancelled() {
-        return cancelled;
+        return cancelled || client.gone();
     }
 
     synchronized boolean started() {

@@ -1,0 +1,248 @@
+package io.jinference.launcher.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.jinference.api.OpenAiUpstream;
+import io.jinference.api.RunningModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Forwards an OpenAI request to the model's own OpenAI-compatible server (vLLM, SGLang, mlx_lm, llama-server, a model
+ * host) as it is, and copies the answer back as it comes: a non-streaming request goes upstream non-streaming, a
+ * stream's bytes are written through event by event with a flush each, status and content type kept. Nothing is
+ * parsed or re-serialised except the model name, and that only where the server knows the model by another name
+ * than its UID. Failures become the API's errors: an upstream error keeps its status (500 becomes 502) and
+ * message, a server that does not answer is 503; once a stream has started, a failure (the server died, the model was terminated) ends it with an
+ * {@code data: {"error": …}} event and {@code [DONE]}, never with a finish reason that claims the text is complete.
+ * A client that goes away ({@link ClientConnection}) cancels the upstream request, which frees the server's slot.
+ */
+final class OpenAiPassThrough {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final byte[] DONE = "data: [DONE]".getBytes(StandardCharsets.US_ASCII);
+    /** Upstream error bodies are read this far at most. */
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
+
+    private final Context ctx;
+    private final String path;
+    private final ObjectNode body;
+    private final String uid;
+    private final ClientConnection client;
+    private OutputStream stream;
+    /** Null when the server knows the model by its UID, as vLLM, SGLang and llama-server do. */
+    private ModelRename rename;
+
+    private OpenAiPassThrough(Context ctx, String path, ObjectNode body, String uid, ClientConnection client) {
+        this.ctx = ctx;
+        this.path = path;
+        this.body = body;
+        this.uid = uid;
+        this.client = client;
+    }
+
+    /**
+     * Forwards the request when the model is served by an OpenAI-compatible server.
+     *
+     * @param body the client's request; its {@code model} is the UID
+     * @return false, having done nothing, when the model is served in this process
+     */
+    static boolean forward(Context ctx, RunningModel model, String path, ObjectNode body, String uid,
+            ClientConnection client) {
+        OpenAiPassThrough exchange = new OpenAiPassThrough(ctx, path, body, uid, client);
+        try {
+            return model.forward(exchange::exchange);
+        } catch (RuntimeException e) {
+            if (exchange.stream == null) {
+                throw e;
+            }
+            exchange.endStream(e);
+            return true;
+        }
+    }
+
+    private void exchange(OpenAiUpstream upstream) {
+        rename = upstream.model().equals(uid) ? null : new ModelRename(upstream.model(), uid);
+        HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(requestBytes(upstream))).build();
+        CompletableFuture<HttpResponse<InputStream>> pending = HTTP.sendAsync(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        // Cancelling the exchange closes its connection, which is how the server learns to stop generating.
+        client.onGone(() -> pending.cancel(true));
+        HttpResponse<InputStream> response;
+        try {
+            response = pending.get();
+        } catch (CancellationException clientWentAway) {
+            return;
+        } catch (ExecutionException e) {
+            throw new UncheckedIOException(e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while waiting for the engine server"));
+        }
+        try (InputStream answer = response.body()) {
+            client.onGone(() -> closeQuietly(answer));
+            if (response.statusCode() / 100 != 2) {
+                throw upstreamError(response.statusCode(), answer);
+            }
+            ctx.status(response.statusCode());
+            String contentType = response.headers().firstValue("Content-Type").orElse("application/json");
+            if (contentType.startsWith("text/event-stream")) {
+                copyEvents(answer, contentType);
+            } else {
+                byte[] document = answer.readAllBytes();
+                ctx.contentType(contentType).result(rename == null ? document
+                        : rename.apply(document, document.length));
+            }
+        } catch (IOException e) {
+            if (!client.gone()) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private byte[] requestBytes(OpenAiUpstream upstream) {
+        if (rename == null) {
+            return ctx.bodyAsBytes();
+        }
+        ObjectNode renamed = body.deepCopy();
+        renamed.put("model", upstream.model());
+        return Json.write(renamed).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes the stream through as whole events (up to the last blank line read so far), so that an error event
+     * appended after a broken stream never lands inside a half-written one.
+     */
+    private void copyEvents(InputStream answer, String contentType) throws IOException {
+        ctx.res().setContentType(contentType);
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        byte[] buffer = new byte[16 * 1024];
+        int held = 0;
+        boolean done = false;
+        for (int read; (read = answer.read(buffer, held, buffer.length - held)) >= 0; ) {
+            held += read;
+            int end = lastEventEnd(buffer, held);
+            if (end > 0) {
+                done |= contains(buffer, end, DONE);
+                boolean written = rename == null ? writeToClient(buffer, end)
+                        : writeToClient(rename.apply(buffer, end));
+                if (!written) {
+                    return;
+                }
+                System.arraycopy(buffer, end, buffer, 0, held - end);
+                held -= end;
+            }
+            if (held == buffer.length) {
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            }
+        }
+        if (!done) {
+            throw new IOException("the stream ended before data: [DONE]");
+        }
+        if (held > 0) {
+            writeToClient(buffer, held);
+        }
+    }
+
+    private boolean writeToClient(byte[] bytes) {
+        return writeToClient(bytes, bytes.length);
+    }
+
+    /** False when the client has gone; the upstream request is then closed by the caller. */
+    private boolean writeToClient(byte[] bytes, int length) {
+        try {
+            if (stream == null) {
+                stream = ctx.res().getOutputStream();
+            }
+            stream.write(bytes, 0, length);
+            stream.flush();
+            return true;
+        } catch (IOException clientWentAway) {
+            return false;
+        }
+    }
+
+    /** Ends a started stream that broke: an error event OpenAI clients raise, then {@code [DONE]}. */
+    private void endStream(RuntimeException failure) {
+        GenerationResponder.logUnexpected(uid, failure);
+        String event = "data: " + Json.write(Map.of("error", GenerationResponder.error(failure)))
+                + "\n\ndata: [DONE]\n\n";
+        writeToClient(event.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The server's error with its status, in the API's error shape. A server failure (5xx) says where it came from,
+     * and its 500 becomes 502 (Bad Gateway): this server's own 500 means a bug here.
+     */
+    private static ApiError upstreamError(int status, InputStream answer) throws IOException {
+        String message = upstreamMessage(new String(answer.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8));
+        if (status / 100 != 5) {
+            return new ApiError(status, message);
+        }
+        return new ApiError(status == 500 ? 502 : status, "The engine server answered HTTP " + status + ": " + message);
+    }
+
+    /** OpenAI's {@code {"error": {"message"}}}, FastAPI's {@code {"detail"}}, or the text itself. */
+    private static String upstreamMessage(String text) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(text);
+        } catch (IOException notJson) {
+            return text.strip();
+        }
+        for (JsonNode message : new JsonNode[] {node.path("error").path("message"), node.path("error"),
+                node.path("detail"), node.path("message")}) {
+            if (message.isTextual()) {
+                return message.asText();
+            }
+        }
+        return text.strip();
+    }
+
+    private static int lastEventEnd(byte[] buffer, int length) {
+        for (int i = length - 1; i > 0; i--) {
+            if (buffer[i] == '\n' && (buffer[i - 1] == '\n'
+                    || (i > 2 && buffer[i - 1] == '\r' && buffer[i - 2] == '\n'))) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean contains(byte[] buffer, int length, byte[] marker) {
+        outer:
+        for (int i = 0; i <= length - marker.length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                if (buffer[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static void closeQuietly(InputStream answer) {
+        try {
+            answer.close();
+        } catch (IOException ignored) {
+            // The exchange is being abandoned either way.
+        }
+    }
+}
