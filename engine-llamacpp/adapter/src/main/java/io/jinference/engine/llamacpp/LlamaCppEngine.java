@@ -52,8 +52,9 @@ public final class LlamaCppEngine implements InferenceEngine {
         GgufHeader header = readHeader(file);
         String architecture = header.architecture();
         if (!GgufArchitectures.SUPPORTED.contains(architecture)) {
-            throw loadFailed("Model unsupported: the GGUF architecture '" + architecture + "' of " + file
-                    + " is not one that llama.cpp b4916 (java-llama.cpp 4.2.0) can run");
+            throw loadFailed("MODEL_UNSUPPORTED: the GGUF architecture '" + architecture + "' of " + file
+                    + " is not one that llama.cpp b4916 (java-llama.cpp 4.2.0, the in-JVM backend) can run; the"
+                    + " server backend (llama-server, `jinf runtimes install llama.cpp`) runs current architectures");
         }
         String nativeFailure = NativeRuntime.ensureLoaded(nativeDir);
         if (nativeFailure != null) {
