@@ -1,0 +1,120 @@
+package io.jinference.engine.llamacpp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jinference.api.ChatMessage;
+import io.jinference.api.ChatRequest;
+import io.jinference.api.EmbeddingRequest;
+import io.jinference.api.EngineException;
+import io.jinference.api.Generation;
+import io.jinference.api.ProbeResult;
+import io.jinference.api.SamplingParams;
+import io.jinference.engine.support.OpenAiProxyModel;
+import io.jinference.engine.support.testing.LoadRequests;
+import io.jinference.engine.support.testing.ManagedServerScenario;
+import io.jinference.engine.support.testing.RecordingSink;
+import io.jinference.engine.support.testing.SupervisedEngineContext;
+import io.jinference.testing.TinyGguf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server backend on the real {@code llama-server}: tiny GGUFs written by the project's writer (llama and qwen3
+ * architectures) and SmolLM2, through the host's real process supervisor.
+ */
+final class LlamaServerEngineTest {
+    private static final SamplingParams GREEDY_16 = new SamplingParams(16, 0.0, null, null, 1L, List.of(), null,
+            Map.of());
+
+    @TempDir
+    Path home;
+
+    private final LlamaServerEngine engine = new LlamaServerEngine();
+
+    @Test
+    void aTinyModelChatsStreamsEmbedsSurvivesAKillAndStops() throws Exception {
+        Path binary = RealLlamaServer.require();
+        Path model = TinyGguf.builder().write(home.resolve("tiny.gguf"));
+        try (SupervisedEngineContext context = new SupervisedEngineContext(home,
+                SupervisedEngineContext.linuxCpuHost())) {
+            ProbeResult probe = engine.probe(context.host());
+            assertThat(probe.available()).as(String.valueOf(probe.reason())).isTrue();
+            assertThat(probe.runtime()).startsWith("llama-server b").contains(binary.toString());
+
+            OpenAiProxyModel served = (OpenAiProxyModel) engine.load(LoadRequests.of("tiny-1", "ggufv2", "f32", model,
+                    Map.of("embedding", true, "n_parallel", 2, "max_restarts", 2), List.of()), context);
+            assertThat(served.describe()).containsEntry("backend", "server").containsEntry("n_ctx", 256)
+                    .containsEntry("n_ctx_total", 512).containsEntry("gguf_architecture", "llama");
+
+            ManagedServerScenario.chats(served);
+            // The two short inputs that aborted the in-JVM engine's whole process (issue 9): one at a time.
+            float[] hi = served.embed(new EmbeddingRequest(List.of("hi"))).vectors().get(0);
+            float[] cat = served.embed(new EmbeddingRequest(List.of("cat"))).vectors().get(0);
+            assertThat(hi).hasSize(TinyGguf.EMBEDDING_LENGTH);
+            assertThat(cat).hasSize(TinyGguf.EMBEDDING_LENGTH).isNotEqualTo(hi);
+
+            ManagedServerScenario.survivesAKill(served, Duration.ofSeconds(120));
+            ManagedServerScenario.stopsOnClose(served);
+        }
+    }
+
+    @Test
+    void smolLm2KnowsTheCapitalOfFrance() {
+        RealLlamaServer.require();
+        Path smol = RealLlamaServer.smolLm2();
+        try (SupervisedEngineContext context = new SupervisedEngineContext(home,
+                SupervisedEngineContext.linuxCpuHost())) {
+            OpenAiProxyModel served = (OpenAiProxyModel) engine.load(LoadRequests.of("smol", "ggufv2", "q4_1", smol,
+                    Map.of("n_ctx", 1024, "n_parallel", 1), List.of()), context);
+            try {
+                RecordingSink sink = new RecordingSink();
+                Generation answer = served.chat(new ChatRequest(List.of(new ChatMessage("user",
+                        "What is the capital of France?")), GREEDY_16), sink);
+
+                assertThat(sink.text()).contains("Paris");
+                assertThat(answer.usage().completionTokens()).isPositive();
+            } finally {
+                served.close();
+            }
+        }
+    }
+
+    @Test
+    void aQwen3ModelChats() {
+        RealLlamaServer.require();
+        Path qwen3 = TinyGguf.builder().architecture("qwen3").name("tiny-qwen3").write(home.resolve("qwen3.gguf"));
+        try (SupervisedEngineContext context = new SupervisedEngineContext(home,
+                SupervisedEngineContext.linuxCpuHost())) {
+            OpenAiProxyModel served = (OpenAiProxyModel) engine.load(LoadRequests.of("tiny-qwen3", "ggufv2", "f32",
+                    qwen3, Map.of("n_parallel", 1), List.of()), context);
+            try {
+                assertThat(served.describe()).containsEntry("gguf_architecture", "qwen3");
+                ManagedServerScenario.chats(served);
+            } finally {
+                served.close();
+            }
+        }
+    }
+
+    @Test
+    void filesItCannotServeAreLoadErrorsWithTheReason() throws Exception {
+        RealLlamaServer.require();
+        Path unknown = TinyGguf.builder().architecture("nosucharch").write(home.resolve("unknown.gguf"));
+        Path notGguf = Files.writeString(home.resolve("notes.gguf"), "not a model");
+        try (SupervisedEngineContext context = new SupervisedEngineContext(home,
+                SupervisedEngineContext.linuxCpuHost())) {
+            assertThatThrownBy(() -> engine.load(LoadRequests.of("u", "ggufv2", "f32", unknown,
+                    Map.of("max_restarts", 0, "launch_timeout", 60), List.of()), context))
+                    .isInstanceOf(EngineException.class).hasMessageContaining("nosucharch");
+            assertThatThrownBy(() -> engine.load(LoadRequests.of("n", "ggufv2", "f32", notGguf, Map.of(), List.of()),
+                    context)).isInstanceOf(EngineException.class)
+                    .hasMessageContaining("Not a valid GGUF model").hasMessageContaining("no GGUF magic");
+        }
+    }
+}
