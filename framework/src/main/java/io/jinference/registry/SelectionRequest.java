@@ -20,6 +20,12 @@ public record SelectionRequest(String modelName, String format, String size, Str
         this(modelName, format, size, quantization, engine, engineVersion, null);
     }
 
+    /** The backend a launch pins with the {@value #BACKEND_KEY} option, or null when it pins none. */
+    public static String backendOf(java.util.Map<String, Object> launchOptions) {
+        Object backend = launchOptions == null ? null : launchOptions.get(BACKEND_KEY);
+        return backend == null || backend.toString().isBlank() ? null : backend.toString().trim();
+    }
+
     public static SelectionRequest of(String modelName) {
         return new SelectionRequest(modelName, null, null, null, null, null, null);
     }

@@ -118,6 +118,13 @@ final class BackendSelectionTest {
     }
 
     @Test
+    void aLaunchPinsTheBackendWithItsModelBackendOption() {
+        assertThat(SelectionRequest.backendOf(Map.of("model_backend", " server ", "n_ctx", 512))).isEqualTo("server");
+        assertThat(SelectionRequest.backendOf(Map.of("n_ctx", 512))).isNull();
+        assertThat(SelectionRequest.backendOf(Map.of("model_backend", ""))).isNull();
+    }
+
+    @Test
     void pinningAnUnavailableBackendChoosesNothingAndSaysWhy() throws Exception {
         install(false);
 
