@@ -48,6 +48,12 @@ public final class LlamaCppEngine implements InferenceEngine {
 
     @Override
     public RunningModel load(LoadRequest request, EngineContext context) {
+        Object pinned = request.options().get("model_backend");
+        if (pinned != null && !"jvm".equalsIgnoreCase(pinned.toString().trim())) {
+            throw new EngineException(EngineException.Kind.INVALID_REQUEST, "The launch pins llama.cpp's '" + pinned
+                    + "' backend (model_backend), but the in-JVM backend (jvm) was asked to load it: the pin"
+                    + " was not honoured, so nothing is loaded (GET /v1/engines/{model}/explain?backend=" + pinned + ")");
+        }
         Path file = request.modelPath();
         GgufHeader header = readHeader(file);
         String architecture = header.architecture();

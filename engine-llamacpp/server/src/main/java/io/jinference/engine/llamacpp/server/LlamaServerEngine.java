@@ -29,6 +29,7 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = InferenceEngine.class, property = EngineNamespace.SERVICE_ENGINE + "=llama.cpp")
 public final class LlamaServerEngine implements InferenceEngine {
     static final String NAME = "llama.cpp";
+    static final String BACKEND = "server";
 
     @Override
     public String name() {
@@ -53,6 +54,12 @@ public final class LlamaServerEngine implements InferenceEngine {
 
     @Override
     public RunningModel load(LoadRequest request, EngineContext context) {
+        Object pinned = request.options().get("model_backend");
+        if (pinned != null && !BACKEND.equalsIgnoreCase(pinned.toString().trim())) {
+            throw new EngineException(EngineException.Kind.INVALID_REQUEST, "The launch pins llama.cpp's '" + pinned
+                    + "' backend (model_backend), but the llama-server backend (server) was asked to load it: the pin"
+                    + " was not honoured, so nothing is loaded (GET /v1/engines/{model}/explain?backend=" + pinned + ")");
+        }
         LlamaServerLocator.Lookup lookup = LlamaServerLocator.locate();
         LlamaServerRuntime runtime = lookup.found()
                 .orElseThrow(() -> new EngineException(EngineException.Kind.LOAD_FAILED, lookup.problem()));
@@ -90,7 +97,7 @@ public final class LlamaServerEngine implements InferenceEngine {
         ServerLaunchOptions options = ServerLaunchOptions.from(request, gguf);
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("engine", NAME);
-        description.put("backend", "server");
+        description.put("backend", BACKEND);
         description.put("runtime", runtime.describe());
         description.put("llama_cpp_build", runtime.build());
         description.put("model_file", request.modelPath().toAbsolutePath().toString());

@@ -103,6 +103,18 @@ final class LlamaServerEngineTest {
     }
 
     @Test
+    void aLaunchPinnedToTheInJvmBackendIsNotLoadedHere() {
+        try (SupervisedEngineContext context = new SupervisedEngineContext(home,
+                SupervisedEngineContext.linuxCpuHost())) {
+            assertThatThrownBy(() -> engine.load(LoadRequests.of("p", "ggufv2", "f32", home.resolve("any.gguf"),
+                    Map.of("model_backend", "jvm"), List.of()), context)).isInstanceOf(EngineException.class)
+                    .hasMessageStartingWith("The launch pins llama.cpp's 'jvm' backend (model_backend), but the"
+                            + " llama-server backend (server) was asked to load it")
+                    .extracting(e -> ((EngineException) e).kind()).isEqualTo(EngineException.Kind.INVALID_REQUEST);
+        }
+    }
+
+    @Test
     void filesItCannotServeAreLoadErrorsWithTheReason() throws Exception {
         RealLlamaServer.require();
         Path unknown = TinyGguf.builder().architecture("nosucharch").write(home.resolve("unknown.gguf"));
