@@ -136,6 +136,7 @@ public final class LlamaCppEngine implements InferenceEngine {
     private static Map<String, Object> describe(Path file, GgufHeader header, LoadOptions options,
             ChatPrompt chatPrompt) {
         Map<String, Object> description = new LinkedHashMap<>();
+        description.put("backend", "jvm");
         description.put("runtime", NativeRuntime.DESCRIPTION);
         description.put("model_file", file.toAbsolutePath().toString());
         description.put("gguf_version", header.version());
