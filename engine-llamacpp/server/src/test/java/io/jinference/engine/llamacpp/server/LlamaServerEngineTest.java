@@ -38,7 +38,7 @@ final class LlamaServerEngineTest {
     private final LlamaServerEngine engine = new LlamaServerEngine();
 
     @Test
-    void aTinyModelChatsStreamsEmbedsSurvivesAKillAndStops() throws Exception {
+    void aTinyModelChatsStreamsSurvivesAKillAndStops() throws Exception {
         Path binary = RealLlamaServer.require();
         Path model = TinyGguf.builder().write(home.resolve("tiny.gguf"));
         try (SupervisedEngineContext context = new SupervisedEngineContext(home,
@@ -48,19 +48,36 @@ final class LlamaServerEngineTest {
             assertThat(probe.runtime()).startsWith("llama-server b").contains(binary.toString());
 
             OpenAiProxyModel served = (OpenAiProxyModel) engine.load(LoadRequests.of("tiny-1", "ggufv2", "f32", model,
-                    Map.of("embedding", true, "n_parallel", 2, "max_restarts", 2), List.of()), context);
+                    Map.of("n_parallel", 2, "max_restarts", 2), List.of()), context);
             assertThat(served.describe()).containsEntry("backend", "server").containsEntry("n_ctx", 256)
                     .containsEntry("n_ctx_total", 512).containsEntry("gguf_architecture", "llama");
 
             ManagedServerScenario.chats(served);
-            // The two short inputs that aborted the in-JVM engine's whole process (issue 9): one at a time.
-            float[] hi = served.embed(new EmbeddingRequest(List.of("hi"))).vectors().get(0);
-            float[] cat = served.embed(new EmbeddingRequest(List.of("cat"))).vectors().get(0);
-            assertThat(hi).hasSize(TinyGguf.EMBEDDING_LENGTH);
-            assertThat(cat).hasSize(TinyGguf.EMBEDDING_LENGTH).isNotEqualTo(hi);
-
             ManagedServerScenario.survivesAKill(served, Duration.ofSeconds(120));
             ManagedServerScenario.stopsOnClose(served);
+        }
+    }
+
+    /** The two short inputs that aborted the in-JVM engine's whole process (issue 9), one request each. */
+    @Test
+    void embeddingsOfShortInputsWithTheDefaultSlots() {
+        RealLlamaServer.require();
+        Map<String, Path> models = Map.of("tiny", TinyGguf.builder().write(home.resolve("tiny.gguf")),
+                "smollm2", RealLlamaServer.smolLm2());
+        try (SupervisedEngineContext context = new SupervisedEngineContext(home,
+                SupervisedEngineContext.linuxCpuHost())) {
+            for (Map.Entry<String, Path> model : models.entrySet()) {
+                OpenAiProxyModel served = (OpenAiProxyModel) engine.load(LoadRequests.of(model.getKey() + "-embed",
+                        "ggufv2", "q4_1", model.getValue(), Map.of("embedding", true), List.of()), context);
+                try {
+                    float[] hi = served.embed(new EmbeddingRequest(List.of("hi"))).vectors().get(0);
+                    float[] cat = served.embed(new EmbeddingRequest(List.of("cat"))).vectors().get(0);
+                    assertThat(hi).as(model.getKey()).isNotEmpty().hasSameSizeAs(cat);
+                    assertThat(cat).as(model.getKey()).isNotEqualTo(hi);
+                } finally {
+                    served.close();
+                }
+            }
         }
     }
 
