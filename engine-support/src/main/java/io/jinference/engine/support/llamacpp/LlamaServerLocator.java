@@ -26,7 +26,8 @@ public final class LlamaServerLocator {
     public static final String INSTALL_COMMAND = "jinf runtimes install llama.cpp";
 
     private static final Pattern BUILD_FOLDER = Pattern.compile("b([0-9]{1,9})");
-    private static final Pattern VERSION_LINE = Pattern.compile("version: ([0-9]+)");
+    /** {@code version: 0.6.0-dev (build 11434, commit …)}; older builds print {@code version: 4916 (…)}. */
+    private static final Pattern BUILD_NUMBER = Pattern.compile("\\(build ([0-9]+)|version: ([0-9]+) \\(");
     /** {@code --version} answers per binary and modification time: a probe must not start a process each time. */
     private static final Map<String, LlamaServerRuntime> VERSION_CACHE = new ConcurrentHashMap<>();
 
@@ -139,7 +140,7 @@ public final class LlamaServerLocator {
     }
 
     /**
-     * {@code llama-server --version} prints {@code version: 11434 (…)} and the backends it loaded. The architecture
+     * {@code llama-server --version} prints its build number and the backends it loaded. The architecture
      * list is not printed, so it stays unknown and every GGUF is tried.
      */
     private static LlamaServerRuntime fromVersion(Path binary, String origin) throws IOException {
@@ -156,11 +157,12 @@ public final class LlamaServerLocator {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
-        Matcher version = VERSION_LINE.matcher(output);
+        Matcher version = BUILD_NUMBER.matcher(output);
         if (process.exitValue() != 0 || !version.find()) {
             throw new IOException("exit code " + process.exitValue() + ", output: " + output.strip());
         }
-        return new LlamaServerRuntime(binary, Integer.parseInt(version.group(1)), backend(binary, output), List.of(),
+        int build = Integer.parseInt(version.group(1) != null ? version.group(1) : version.group(2));
+        return new LlamaServerRuntime(binary, build, backend(binary, output), List.of(),
                 List.of(), origin + " (no " + RuntimeManifest.FILE_NAME + " beside it: architecture list unknown)");
     }
 

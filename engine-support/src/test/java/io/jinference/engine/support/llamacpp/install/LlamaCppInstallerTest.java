@@ -65,8 +65,16 @@ final class LlamaCppInstallerTest {
                 assertThat(found.supports("qwen3")).isTrue();
                 assertThat(found.supports("mamba")).isFalse();
             });
-            Process version = new ProcessBuilder(runtime.binary().toString()).start();
-            assertThat(new String(version.getInputStream().readAllBytes())).isEqualTo("version: 4242 (miniature)\n");
+            // Configured elsewhere without its runtime.json, the binary is asked for its --version.
+            Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("llama-server");
+            Files.copy(runtime.binary(), elsewhere, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            assertThat(LlamaServerLocator.configured(elsewhere, "configured by test").found()).get()
+                    .satisfies(found -> {
+                        assertThat(found.build()).isEqualTo(BUILD);
+                        assertThat(found.backend()).isEqualTo("cpu");
+                        assertThat(found.architectures()).as("unknown: any GGUF is tried").isEmpty();
+                        assertThat(found.supports("anything")).isTrue();
+                    });
 
             progress.clear();
             index.requests.clear();

@@ -46,7 +46,7 @@ final class MiniatureSdist {
                 """);
         files.put(top + "llama.cpp/tools/server/server.c", """
                 #include <stdio.h>
-                int main(void) { printf("version: %d (miniature)\\n", LLAMA_BUILD); return 0; }
+                int main(void) { printf("version: 0.6.0-dev (build %d, commit miniature)\\n", LLAMA_BUILD); return 0; }
                 """.replace("LLAMA_BUILD", Integer.toString(build)));
         files.put(top + "llama.cpp/tools/cli.c", "int main(void) { return 0; }\n");
         files.put(top + "llama.cpp/src/llama-arch.cpp", ARCH_SOURCE);
