@@ -91,8 +91,13 @@ final class LlamaServerEngineTest {
                     Map.of("n_ctx", 1024, "n_parallel", 1), List.of()), context);
             try {
                 RecordingSink sink = new RecordingSink();
-                Generation answer = served.chat(new ChatRequest(List.of(new ChatMessage("user",
-                        "What is the capital of France?")), GREEDY_16), sink);
+                // With a system message of its own: the GGUF's template otherwise inserts "You are a helpful AI
+                // assistant named SmolLM, trained by Hugging Face", after which the 135M model greedily answers
+                // "L'Étoile, la Marseillaise, …" (so does llama-server b11434 called directly; the in-JVM backend's
+                // formatter leaves that default system prompt out).
+                Generation answer = served.chat(new ChatRequest(List.of(
+                        new ChatMessage("system", "You are a helpful assistant."),
+                        new ChatMessage("user", "What is the capital of France?")), GREEDY_16), sink);
 
                 assertThat(sink.text()).contains("Paris");
                 assertThat(answer.usage().completionTokens()).isPositive();
