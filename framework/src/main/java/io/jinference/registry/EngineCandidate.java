@@ -12,17 +12,28 @@ import org.osgi.framework.Version;
  * @param reasons why it cannot; empty when available
  * @param runtime what its probe found, or null when not probed
  * @param note the probe's remark, or why no probe ran; null when there is nothing to say
+ * @param backend which implementation of the engine ({@code server}, {@code jvm}); null when it has only one
  */
 public record EngineCandidate(String engine, Version version, long bundleId, boolean available, List<SpecParams> specs,
-        List<Reason> reasons, String runtime, String note) {
+        List<Reason> reasons, String runtime, String note, String backend) {
 
     public EngineCandidate {
         specs = List.copyOf(specs);
         reasons = List.copyOf(reasons);
     }
 
-    /** "vLLM 0.11.0" */
+    /** A candidate of an engine with a single implementation. */
+    public EngineCandidate(String engine, Version version, long bundleId, boolean available, List<SpecParams> specs,
+            List<Reason> reasons, String runtime, String note) {
+        this(engine, version, bundleId, available, specs, reasons, runtime, note, null);
+    }
+
+    /** "vLLM 0.11.0", "llama.cpp 0.1.0 (server)" */
     public String label() {
-        return engine + " " + version;
+        return label(engine, version, backend);
+    }
+
+    static String label(String engine, Version version, String backend) {
+        return engine + " " + version + (backend == null ? "" : " (" + backend + ")");
     }
 }

@@ -18,6 +18,14 @@ public record EngineDescriptor(String engine, Version version, long bundleId, St
         List<String> families, List<String> architectures, boolean restrictsModels, long priority,
         Map<String, Object> attributes) {
 
+    /**
+     * Capability attribute naming which implementation of an engine a bundle is, when one engine has several
+     * ({@code llama.cpp}: {@code server} for llama-server, {@code jvm} for the in-JVM java-llama.cpp); String,
+     * optional. A request may pin one ({@code model_backend}); otherwise the available one with the higher
+     * {@code priority} wins.
+     */
+    public static final String BACKEND = "backend";
+
     public EngineDescriptor {
         formats = List.copyOf(formats);
         os = List.copyOf(os);
@@ -35,8 +43,14 @@ public record EngineDescriptor(String engine, Version version, long bundleId, St
         return value instanceof List<?> list ? list.stream().map(Object::toString).toList() : List.of();
     }
 
-    /** "vLLM 0.11.0" */
+    /** The {@value #BACKEND} attribute: which implementation of the engine; null when it has only one. */
+    public String backend() {
+        Object backend = attributes.get(BACKEND);
+        return backend == null || backend.toString().isBlank() ? null : backend.toString().trim();
+    }
+
+    /** "vLLM 0.11.0", "llama.cpp 0.1.0 (server)" */
     public String label() {
-        return engine + " " + version;
+        return EngineCandidate.label(engine, version, backend());
     }
 }

@@ -76,13 +76,26 @@ public final class Selector {
         return specs;
     }
 
-    /** Installed engines narrowed to the requested name and version. */
+    /** Installed engines narrowed to the requested name, version and backend. */
     private List<EngineDescriptor> engines(SelectionRequest request) {
         VersionRange range = versionRange(request.engineVersion());
-        return registry.descriptors().stream()
+        List<EngineDescriptor> named = registry.descriptors().stream()
                 .filter(d -> request.engine() == null || d.engine().equalsIgnoreCase(request.engine().trim()))
                 .filter(d -> range == null || range.includes(d.version()))
                 .toList();
+        if (request.backend() == null || request.backend().isBlank()) {
+            return named;
+        }
+        String backend = request.backend().trim();
+        List<EngineDescriptor> pinned = named.stream().filter(d -> backend.equalsIgnoreCase(d.backend())).toList();
+        if (pinned.isEmpty()) {
+            List<String> offered = named.stream().map(EngineDescriptor::backend).filter(b -> b != null).distinct()
+                    .sorted().toList();
+            throw new CatalogException("Backend '" + backend + "' is not offered by any installed engine"
+                    + (request.engine() == null ? "" : " named " + request.engine().trim())
+                    + (offered.isEmpty() ? " (none of them has several backends)" : "; installed backends: " + offered));
+        }
+        return pinned;
     }
 
     private static VersionRange versionRange(String text) {
@@ -110,7 +123,7 @@ public final class Selector {
         reasons.addAll(outcome.reasons());
         boolean available = reasons.isEmpty() && !outcome.runnable().isEmpty();
         EngineCandidate candidate = new EngineCandidate(descriptor.engine(), descriptor.version(), descriptor.bundleId(),
-                available, params(outcome.runnable()), reasons, runtime.runtime(), runtime.note());
+                available, params(outcome.runnable()), reasons, runtime.runtime(), runtime.note(), descriptor.backend());
         return new Judged(candidate, descriptor, outcome.runnable());
     }
 
@@ -147,7 +160,7 @@ public final class Selector {
                         policy.rank(candidate.descriptor().engine(), runnable.spec().format()), i));
             }
         }
-        return options.stream().min(optionOrder()).map(best -> choice(best, request, host));
+        return options.stream().min(optionOrder()).map(best -> choice(best, request, host, judged));
     }
 
     private static Comparator<Option> optionOrder() {
@@ -158,7 +171,7 @@ public final class Selector {
                 .thenComparingInt(Option::specIndex);
     }
 
-    private Choice choice(Option best, SelectionRequest request, HostProfile host) {
+    private Choice choice(Option best, SelectionRequest request, HostProfile host, List<Judged> judged) {
         ModelSpec spec = best.runnable().spec();
         String quantization = ModelSpecs.quantization(best.runnable().quantizations(), request.quantization())
                 .or(() -> ModelSpecs.defaultQuantization(best.runnable().quantizations())).orElseThrow();
@@ -173,7 +186,8 @@ public final class Selector {
             why = engine.label() + ": no policy step prefers an engine for " + spec.format()
                     + "; highest capability priority (" + best.judged().descriptor().priority() + ") among engines that " + runs;
         }
-        return new Choice(engine, spec, quantization, why);
+        return new Choice(engine, spec, quantization, why + BackendChoice.why(engine, request,
+                judged.stream().map(Judged::candidate).toList()));
     }
 
     /** The chosen engine first, then the other available ones by policy, then the unavailable ones by name. */

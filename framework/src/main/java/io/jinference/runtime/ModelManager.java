@@ -108,7 +108,8 @@ public final class ModelManager implements AutoCloseable {
             throw new LaunchException("model_name is required");
         }
         Decision decision = selector.decide(new SelectionRequest(spec.modelName(), spec.format(), spec.size(),
-                spec.quantization(), spec.engine(), spec.engineVersion()), host);
+                spec.quantization(), spec.engine(), spec.engineVersion(), SelectionRequest.backendOf(spec.options())),
+                host);
         Choice choice = decision.choice();
         if (choice == null) {
             throw new LaunchException("No engine can run " + spec.modelName() + " here: " + decision.explanation());

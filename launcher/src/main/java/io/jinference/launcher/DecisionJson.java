@@ -33,6 +33,7 @@ public final class DecisionJson {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("engine", choice.engine().engine());
         json.put("engine_version", String.valueOf(choice.engine().version()));
+        json.put("backend", choice.engine().backend());
         json.put("model_format", choice.spec().format());
         json.put("model_size_in_billions", choice.spec().sizeInBillions());
         json.put("quantization", choice.quantization());
@@ -44,6 +45,7 @@ public final class DecisionJson {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("engine", candidate.engine());
         json.put("engine_version", String.valueOf(candidate.version()));
+        json.put("backend", candidate.backend());
         json.put("bundle_id", candidate.bundleId());
         json.put("available", candidate.available());
         json.put("runtime", candidate.runtime());

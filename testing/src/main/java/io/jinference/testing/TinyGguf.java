@@ -91,8 +91,9 @@ public final class TinyGguf {
     }
 
     /**
-     * The {@code general.architecture} value and prefix of the hyper-parameter keys. Anything but {@code llama}
-     * makes a file llama.cpp cannot load, which is how tests produce an "unsupported architecture" model.
+     * The {@code general.architecture} value and prefix of the hyper-parameter keys. {@code llama} and {@code qwen3}
+     * (whose layers add the per-head query and key norms {@code attn_q_norm}/{@code attn_k_norm}) make files a
+     * current llama.cpp loads; anything else is how tests produce an "unsupported architecture" model.
      */
     public TinyGguf architecture(String architecture) {
         this.architecture = Objects.requireNonNull(architecture, "architecture");
@@ -152,7 +153,7 @@ public final class TinyGguf {
 
     /** The whole GGUF file as bytes. */
     public byte[] toBytes() {
-        List<Tensor> tensors = tensors(new Random(seed));
+        List<Tensor> tensors = tensors(new Random(seed), architecture.equals("qwen3"));
         GgufOut out = new GgufOut();
         out.bytes("GGUF".getBytes(StandardCharsets.US_ASCII));
         out.u32(GGUF_VERSION);
@@ -243,7 +244,7 @@ public final class TinyGguf {
         return types;
     }
 
-    private static List<Tensor> tensors(Random random) {
+    private static List<Tensor> tensors(Random random, boolean queryKeyNorms) {
         int dim = EMBEDDING_LENGTH;
         int ff = FEED_FORWARD_LENGTH;
         List<Tensor> tensors = new ArrayList<>();
@@ -256,6 +257,10 @@ public final class TinyGguf {
             tensors.add(Tensor.random(block + "attn_k.weight", random, dim, dim));
             tensors.add(Tensor.random(block + "attn_v.weight", random, dim, dim));
             tensors.add(Tensor.random(block + "attn_output.weight", random, dim, dim));
+            if (queryKeyNorms) {
+                tensors.add(Tensor.ones(block + "attn_q_norm.weight", dim / HEAD_COUNT));
+                tensors.add(Tensor.ones(block + "attn_k_norm.weight", dim / HEAD_COUNT));
+            }
             tensors.add(Tensor.ones(block + "ffn_norm.weight", dim));
             tensors.add(Tensor.random(block + "ffn_gate.weight", random, dim, ff));
             tensors.add(Tensor.random(block + "ffn_up.weight", random, dim, ff));

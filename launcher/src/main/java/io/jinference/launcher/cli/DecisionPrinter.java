@@ -12,7 +12,8 @@ final class DecisionPrinter {
         out.println("Model " + decision.path("model_name").asText() + " (policy: " + decision.path("policy").asText()
                 + ")");
         for (JsonNode candidate : decision.path("candidates")) {
-            String engine = candidate.path("engine").asText() + " " + candidate.path("engine_version").asText();
+            String engine = candidate.path("engine").asText() + " " + candidate.path("engine_version").asText()
+                    + (candidate.path("backend").isTextual() ? " (" + candidate.path("backend").asText() + ")" : "");
             if (candidate.path("available").asBoolean()) {
                 out.println("  " + engine + ": can run");
                 for (JsonNode spec : candidate.path("specs")) {
@@ -31,7 +32,7 @@ final class DecisionPrinter {
             out.println("Choice: none");
         } else {
             out.println("Choice: " + choice.path("engine").asText() + " " + choice.path("engine_version").asText()
-                    + " with " + choice.path("model_format").asText() + " "
+                    + (choice.path("backend").isTextual() ? " (" + choice.path("backend").asText() + ")" : "") + " with " + choice.path("model_format").asText() + " "
                     + choice.path("model_size_in_billions").asText() + "B " + choice.path("quantization").asText());
             out.println("Why: " + choice.path("why").asText());
         }

@@ -77,6 +77,7 @@ public final class EnginesCommand implements Callable<Integer> {
         query.put("model_size_in_billions", wanted.size);
         query.put("quantization", wanted.quantization);
         query.put("model_engine", wanted.engine);
+        query.put("backend", wanted.backend);
         query.put("host_profile", hostProfile);
         return new RestClient(endpoint).get("/v1/engines/" + RestClient.segment(model) + "/explain"
                 + RestClient.query(query));
@@ -94,7 +95,7 @@ public final class EnginesCommand implements Callable<Integer> {
         }
         try (EngineWorld world = EngineWorld.start(resolvedHome, storage, distribution.bundleFolders(resolvedHome))) {
             SelectionRequest request = new SelectionRequest(model, wanted.format, wanted.size, wanted.quantization,
-                    wanted.engine, null);
+                    wanted.engine, null, wanted.backend);
             return MAPPER.valueToTree(DecisionJson.explain(
                     world.selector().decide(request, EngineWorld.host(hostProfile))));
         } finally {

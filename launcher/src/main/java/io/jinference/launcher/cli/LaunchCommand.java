@@ -37,6 +37,7 @@ public final class LaunchCommand extends RemoteCommand {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model_name", model);
         body.put("model_engine", wanted.engine);
+        body.put("model_backend", wanted.backend);
         body.put("model_format", wanted.format);
         body.put("model_size_in_billions", wanted.size);
         body.put("quantization", wanted.quantization);

@@ -2,6 +2,10 @@ package io.jinference.launcher.cli;
 
 import io.jinference.engine.support.PythonRuntime;
 import io.jinference.engine.support.RuntimeInstaller;
+import io.jinference.engine.support.llamacpp.LlamaServerLocator;
+import io.jinference.engine.support.llamacpp.LlamaServerRuntime;
+import io.jinference.engine.support.llamacpp.install.InstallOptions;
+import io.jinference.engine.support.llamacpp.install.LlamaCppInstaller;
 import io.jinference.launcher.Distribution;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,17 +25,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "runtimes", description = "Manage the Python runtimes of the managed-server engines (vLLM, SGLang, MLX)",
+@Command(name = "runtimes", description = "Manage the runtimes of the managed-server engines: llama-server (built"
+        + " from source), and the Python environments of vLLM, SGLang and MLX",
         subcommands = RuntimesCommand.Install.class)
 public final class RuntimesCommand {
 
-    @Command(name = "install", description = "Create <home>/runtimes/<engine> and install the packages the engine"
-            + " bundle pins, showing pip's progress")
+    @Command(name = "install", description = "llama.cpp: build llama-server from the pinned llama.cpp source release"
+            + " under <home>/runtimes/llama.cpp (cmake and ninja needed). vllm, sglang, mlx: create"
+            + " <home>/runtimes/<engine> and install the packages the engine bundle pins, showing pip's progress")
     static final class Install implements Callable<Integer> {
-        @Parameters(index = "0", description = "vllm, sglang or mlx")
+        @Parameters(index = "0", description = "llama.cpp, vllm, sglang or mlx")
         String engine;
-        @Option(names = "--python", defaultValue = "python3", description = "The Python that creates the environment")
+        @Option(names = "--python", description = "vllm, sglang, mlx: the Python that creates the environment"
+                + " (default python3)")
         String python;
+        @Option(names = "--gpu", description = "llama.cpp: build for cuda, metal or vulkan (default: CPU only)")
+        String gpu;
+        @Option(names = "--build", description = "llama.cpp: the llama.cpp build number to build (default "
+                + InstallOptions.DEFAULT_BUILD + ")")
+        Integer build;
+        @Option(names = "--dir", description = "llama.cpp: where sources and builds are kept (default"
+                + " <home>/runtimes/llama.cpp; the server finds runtimes there only, else name the binary with"
+                + " $JINFERENCE_LLAMA_SERVER)")
+        Path dir;
 
         @Spec
         CommandSpec spec;
@@ -39,6 +55,13 @@ public final class RuntimesCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if ("llama.cpp".equalsIgnoreCase(engine)) {
+                return installLlamaCpp(out);
+            }
+            if (gpu != null || build != null || dir != null) {
+                spec.commandLine().getErr().println("--gpu, --build and --dir apply to llama.cpp only");
+                return 2;
+            }
             Optional<List<String>> requirements = pinnedRequirements(engine);
             if (requirements.isEmpty()) {
                 spec.commandLine().getErr().println("No engine bundle in " + Distribution.locate().root()
@@ -49,8 +72,42 @@ public final class RuntimesCommand {
             new RuntimeInstaller(line -> {
                 out.println(line);
                 out.flush();
-            }).install(engine, requirements.get(), python);
+            }).install(engine, requirements.get(), python == null ? "python3" : python);
             return 0;
+        }
+
+        private Integer installLlamaCpp(PrintWriter out) {
+            PrintWriter err = spec.commandLine().getErr();
+            if (python != null) {
+                err.println("--python applies to the Python runtimes (vllm, sglang, mlx), not to llama.cpp");
+                return 2;
+            }
+            InstallOptions options;
+            try {
+                options = new InstallOptions(build == null ? InstallOptions.DEFAULT_BUILD : build,
+                        gpu == null ? "cpu" : gpu.trim().toLowerCase(java.util.Locale.ROOT),
+                        (dir == null ? LlamaServerLocator.defaultRuntimesDir() : dir).toAbsolutePath());
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+            out.println("Installing llama.cpp b" + options.build() + " (" + options.backend() + ") under "
+                    + options.runtimesDir());
+            try {
+                LlamaServerRuntime runtime = new LlamaCppInstaller(line -> {
+                    out.println(line);
+                    out.flush();
+                }).install(options);
+                if (dir != null && !options.runtimesDir().equals(LlamaServerLocator.defaultRuntimesDir()
+                        .toAbsolutePath())) {
+                    out.println("The server looks for installed runtimes in " + LlamaServerLocator.defaultRuntimesDir()
+                            + " only: start it with " + LlamaServerLocator.VARIABLE + "=" + runtime.binary());
+                }
+                return 0;
+            } catch (IOException | IllegalStateException e) {
+                err.println("Installing llama.cpp failed: " + e.getMessage());
+                return 1;
+            }
         }
 
         /** The engine bundle's pinned requirement lines, read from the bundle jar without starting it. */

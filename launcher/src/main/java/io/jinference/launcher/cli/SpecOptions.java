@@ -6,6 +6,9 @@ import picocli.CommandLine.Option;
 public final class SpecOptions {
     @Option(names = "--engine", description = "Engine, e.g. llama.cpp (default: the one Jinference chooses)")
     String engine;
+    @Option(names = "--backend", description = "Backend of an engine with several, e.g. server (llama-server) or jvm"
+            + " (in-JVM) for llama.cpp (default: the one Jinference chooses)")
+    String backend;
     @Option(names = "--format", description = "Model format, e.g. ggufv2")
     String format;
     @Option(names = "--size", description = "Size in billions, e.g. 0_135")

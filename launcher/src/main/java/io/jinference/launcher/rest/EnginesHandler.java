@@ -56,9 +56,11 @@ final class EnginesHandler {
     }
 
     private Decision decide(Context ctx) {
+        String backend = ctx.queryParam("backend") != null ? ctx.queryParam("backend")
+                : ctx.queryParam(SelectionRequest.BACKEND_KEY);
         SelectionRequest request = new SelectionRequest(ctx.pathParam("model_name"), ctx.queryParam("model_format"),
                 ctx.queryParam("model_size_in_billions"), ctx.queryParam("quantization"),
-                ctx.queryParam("model_engine"), null);
+                ctx.queryParam("model_engine"), null, backend);
         String profile = ctx.queryParam("host_profile");
         return selector.decide(request, profile == null || profile.isBlank() ? host : HostProfiles.resolve(profile));
     }

@@ -49,12 +49,19 @@ public final class LlamaCppEngine implements InferenceEngine {
 
     @Override
     public RunningModel load(LoadRequest request, EngineContext context) {
+        Object pinned = request.options().get("model_backend");
+        if (pinned != null && !"jvm".equalsIgnoreCase(pinned.toString().trim())) {
+            throw new EngineException(EngineException.Kind.INVALID_REQUEST, "The launch pins llama.cpp's '" + pinned
+                    + "' backend (model_backend), but the in-JVM backend (jvm) was asked to load it: the pin"
+                    + " was not honoured, so nothing is loaded (GET /v1/engines/{model}/explain?backend=" + pinned + ")");
+        }
         Path file = request.modelPath();
         GgufHeader header = readHeader(file);
         String architecture = header.architecture();
         if (!GgufArchitectures.SUPPORTED.contains(architecture)) {
-            throw loadFailed("Model unsupported: the GGUF architecture '" + architecture + "' of " + file
-                    + " is not one that llama.cpp b4916 (java-llama.cpp 4.2.0) can run");
+            throw loadFailed("MODEL_UNSUPPORTED: the GGUF architecture '" + architecture + "' of " + file
+                    + " is not one that llama.cpp b4916 (java-llama.cpp 4.2.0, the in-JVM backend) can run; the"
+                    + " server backend (llama-server, `jinf runtimes install llama.cpp`) runs current architectures");
         }
         String nativeFailure = NativeRuntime.ensureLoaded(nativeDir);
         if (nativeFailure != null) {
@@ -130,6 +137,7 @@ public final class LlamaCppEngine implements InferenceEngine {
     private static Map<String, Object> describe(Path file, GgufHeader header, LoadOptions options,
             ChatPrompt chatPrompt) {
         Map<String, Object> description = new LinkedHashMap<>();
+        description.put("backend", "jvm");
         description.put("runtime", NativeRuntime.DESCRIPTION);
         description.put("model_file", file.toAbsolutePath().toString());
         description.put("gguf_version", header.version());

@@ -59,7 +59,7 @@ class BadModelFilesTest {
     void anArchitectureThisBuildCannotRun() {
         Path qwen3 = TinyGguf.builder().architecture("qwen3").write(dir.resolve("qwen3.gguf"));
 
-        assertLoadFails(qwen3, "Model unsupported: the GGUF architecture 'qwen3'");
+        assertLoadFails(qwen3, "MODEL_UNSUPPORTED: the GGUF architecture 'qwen3'");
     }
 
     @Test
