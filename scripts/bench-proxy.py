@@ -2,10 +2,12 @@
 
 Usage: python3 bench-proxy.py DIRECT_URL DIRECT_MODEL JINFERENCE_URL JINFERENCE_MODEL
            [--requests 64] [--concurrency 1,8] [--max-tokens 32] [--rounds 3] [--stream] [--seconds N]
+           [--prompt-words N]
 Rounds alternate direct / through Jinference so that both see the same machine load. Prints, per target and
 concurrency, the completion-token throughput, the p50/p90 request latency (time to the last byte) and, when
 streaming, the p50 time to the first token; then the ratios and the added p50s. --seconds caps each run's length
-(a smoke run). The direct server is e.g. the llama-server Jinference launched (its URL is server_url in
+(a smoke run). --prompt-words N makes the prompt N words longer and turns llama-server's prompt cache off for the
+request, so that prefill is measured (prompt tokens/s), best with --max-tokens 1. The direct server is e.g. the llama-server Jinference launched (its URL is server_url in
 GET /v1/models/{uid}) and DIRECT_MODEL its --alias, which is the UID. Standard library only.
 """
 import argparse
@@ -17,10 +19,19 @@ import time
 from urllib.parse import urlparse
 
 
-def one_request(url, model, max_tokens, stream):
+FILLER = ("the quick brown fox jumps over the lazy dog while a river runs past old stone walls and green hills "
+          "under a wide sky ").split()
+
+
+def prompt(words):
+    return "Tell me a story. " + " ".join(FILLER[i % len(FILLER)] for i in range(words))
+
+
+def one_request(url, model, max_tokens, stream, prompt_words=0):
     parsed = urlparse(url)
-    body = json.dumps({"model": model, "messages": [{"role": "user", "content": "Tell me a story."}],
+    body = json.dumps({"model": model, "messages": [{"role": "user", "content": prompt(prompt_words)}],
                        "max_tokens": max_tokens, "temperature": 0, "ignore_eos": True, "stream": stream,
+                       **({"cache_prompt": False} if prompt_words else {}),
                        **({"stream_options": {"include_usage": True}} if stream else {})})
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=300)
     started = time.perf_counter()
@@ -41,20 +52,18 @@ def one_request(url, model, max_tokens, stream):
     connection.close()
     if response.status != 200:
         raise RuntimeError("HTTP %d: %s" % (response.status, data[:300]))
+    usage = {}
     if stream:
-        tokens = 0
         for line in data.decode().splitlines():
             if line.startswith("data: ") and line != "data: [DONE]":
-                usage = json.loads(line[6:]).get("usage")
-                if usage:
-                    tokens = usage["completion_tokens"]
+                usage = json.loads(line[6:]).get("usage") or usage
     else:
-        tokens = json.loads(data)["usage"]["completion_tokens"]
-    return elapsed, tokens, first_token
+        usage = json.loads(data)["usage"]
+    return elapsed, (usage.get("completion_tokens", 0), usage.get("prompt_tokens", 0)), first_token
 
 
 def run(url, model, concurrency, args):
-    latencies, first_tokens, tokens, lock = [], [], [0], threading.Lock()
+    latencies, first_tokens, tokens, lock = [], [], [0, 0], threading.Lock()
     remaining = [args.requests]
     deadline = time.perf_counter() + args.seconds if args.seconds else None
 
@@ -64,10 +73,12 @@ def run(url, model, concurrency, args):
                 if remaining[0] == 0 or (deadline and time.perf_counter() > deadline):
                     return
                 remaining[0] -= 1
-            elapsed, count, first_token = one_request(url, model, args.max_tokens, args.stream)
+            elapsed, (completion, prompt_tokens), first_token = one_request(url, model, args.max_tokens,
+                                                                            args.stream, args.prompt_words)
             with lock:
                 latencies.append(elapsed)
-                tokens[0] += count
+                tokens[0] += completion
+                tokens[1] += prompt_tokens
                 if first_token is not None:
                     first_tokens.append(first_token)
 
@@ -78,7 +89,7 @@ def run(url, model, concurrency, args):
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    return tokens[0] / wall, latencies, first_tokens
+    return tokens[0] / wall, latencies, first_tokens, tokens[1] / wall
 
 
 def main():
@@ -94,6 +105,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--stream", action="store_true")
     parser.add_argument("--seconds", type=float, default=0, help="cap on each run's length; 0 = none")
+    parser.add_argument("--prompt-words", type=int, default=0, help="longer prompts, prompt cache off: prefill")
     args = parser.parse_args()
     for concurrency in [int(level) for level in args.concurrency.split(",")]:
         measure(args, concurrency)
@@ -102,29 +114,32 @@ def main():
 def measure(args, concurrency):
     one_request(args.direct_url, args.direct_model, 4, args.stream)  # warm-up
     one_request(args.jinference_url, args.jinference_model, 4, args.stream)
-    results = {"direct": ([], [], []), "jinference": ([], [], [])}
+    results = {"direct": ([], [], [], []), "jinference": ([], [], [], [])}
     for _ in range(args.rounds):
         for name, url, model in (("direct", args.direct_url, args.direct_model),
                                  ("jinference", args.jinference_url, args.jinference_model)):
-            throughput, latencies, first_tokens = run(url, model, concurrency, args)
+            throughput, latencies, first_tokens, prompt_throughput = run(url, model, concurrency, args)
             results[name][0].append(throughput)
             results[name][1].extend(latencies)
             results[name][2].extend(first_tokens)
-    print("load: %d requests x %d rounds, concurrency %d, max_tokens %d, stream %s"
-          % (args.requests, args.rounds, concurrency, args.max_tokens, args.stream))
+            results[name][3].append(prompt_throughput)
+    print("load: %d requests x %d rounds, concurrency %d, max_tokens %d, stream %s, prompt words +%d"
+          % (args.requests, args.rounds, concurrency, args.max_tokens, args.stream, args.prompt_words))
     summary = {}
-    for name, (throughputs, latencies, first_tokens) in results.items():
+    for name, (throughputs, latencies, first_tokens, prompt_throughputs) in results.items():
         latencies.sort()
         p50 = statistics.median(latencies) * 1000
         p90 = latencies[max(0, int(len(latencies) * 0.9) - 1)] * 1000
         ttft = statistics.median(first_tokens) * 1000 if first_tokens else float("nan")
         tps = statistics.median(throughputs)
-        summary[name] = (tps, p50, ttft)
-        print("%-10s throughput %8.1f completion tokens/s (median of rounds)   p50 %8.2f ms   p90 %8.2f ms"
-              "   TTFT p50 %8.2f ms" % (name, tps, p50, p90, ttft))
-    print("ratio jinference/direct throughput: %.3f   added p50: %+.2f ms   added TTFT p50: %+.2f ms"
-          % (summary["jinference"][0] / summary["direct"][0], summary["jinference"][1] - summary["direct"][1],
-             summary["jinference"][2] - summary["direct"][2]))
+        prompt_tps = statistics.median(prompt_throughputs)
+        summary[name] = (tps, p50, ttft, prompt_tps)
+        print("%-10s throughput %8.1f completion tokens/s (median of rounds)   prompt %8.1f tokens/s   p50 %8.2f ms"
+              "   p90 %8.2f ms   TTFT p50 %8.2f ms" % (name, tps, prompt_tps, p50, p90, ttft))
+    direct, through = summary["direct"], summary["jinference"]
+    print("ratio jinference/direct throughput: %.3f   prompt: %.3f   added p50: %+.2f ms   added TTFT p50: %+.2f ms"
+          % (through[0] / direct[0], through[3] / direct[3] if direct[3] else float("nan"), through[1] - direct[1],
+             through[2] - direct[2]))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""Writes a Llama-architecture GGUF of about 1.2 billion parameters with random weights, for speed measurements.
+"""Writes a Llama-architecture GGUF of about 1.44 billion parameters with random weights, for speed measurements.
 
 The tokenizer, chat template and special tokens are copied from SmolLM2-135M-Instruct's GGUF, so prompts tokenise
 as for a real model; the weights are random (normal, std 0.02), so the text is noise but the work per token is that
-of a real 1.2B Llama: hidden 2048, 22 layers, 32 heads with 8 KV heads, feed-forward 8192, Q4_1 like SmolLM2.
+of a real 1.4B Llama: hidden 2048, 22 layers, 32 heads with 8 KV heads, feed-forward 8192, Q4_1 like SmolLM2.
 
 Usage: python make-bench-gguf.py SMOLLM2.gguf OUT.gguf
 """
@@ -44,7 +44,7 @@ def random_tensor(rng: np.random.Generator, rows: int, cols: int, kind: GGMLQuan
 def main(source: str, target: str) -> None:
     reader = GGUFReader(source)
     writer = GGUFWriter(target, "llama")
-    writer.add_name("bench-llama-1.2b-random")
+    writer.add_name("bench-llama-1.4b-random")
     vocab = copy_tokenizer(reader, writer)
     writer.add_context_length(CONTEXT)
     writer.add_embedding_length(HIDDEN)
