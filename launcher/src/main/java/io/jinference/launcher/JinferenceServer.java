@@ -2,9 +2,11 @@ package io.jinference.launcher;
 
 import io.jinference.api.HostProfile;
 import io.jinference.launcher.rest.EngineBundlesHandler;
+import io.jinference.launcher.rest.RestSecurity;
 import io.jinference.launcher.rest.RestServer;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
+import io.jinference.security.BindPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +43,21 @@ public final class JinferenceServer implements AutoCloseable {
      */
     public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
             String hostProfile, ChatTemplateRendering templates) {
+        return start(home, bundleFolders, bindHost, port, hostProfile, templates, RestSecurity.open(), false);
+    }
+
+    /**
+     * Starts a server guarded by {@code security}; refuses a non-loopback address without keys (see
+     * {@link BindPolicy}) unless {@code insecure}.
+     */
+    public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
+            String hostProfile, ChatTemplateRendering templates, RestSecurity security, boolean insecure) {
+        BindPolicy.check(bindHost, security.access().enabled(), insecure);
+        return start(home, bundleFolders, bindHost, port, hostProfile, templates, security);
+    }
+
+    private static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
+            String hostProfile, ChatTemplateRendering templates, RestSecurity security) {
         HostProfile host = EngineWorld.host(hostProfile);
         EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders.stream()
                 .filter(folder -> !folder.equals(EngineHotplug.watchedFolder(home))).toList());
@@ -48,9 +65,10 @@ public final class JinferenceServer implements AutoCloseable {
             ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates,
                     drainTimeout());
             world.bundleContext().addBundleListener(new EngineBundleModels(models));
-            EngineHotplug hotplug = EngineHotplug.start(world, home);
+            EngineHotplug hotplug = EngineHotplug.start(world, home, security.jarTrust());
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
-                    host, models, routes -> EngineBundlesHandler.register(routes, hotplug, models));
+                    host, models, routes -> EngineBundlesHandler.register(routes, hotplug, models,
+                            security.maxUploadBytes()), security);
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
             return new JinferenceServer(world, models, rest, hotplug);
         } catch (RuntimeException e) {
@@ -78,6 +96,11 @@ public final class JinferenceServer implements AutoCloseable {
 
     public int port() {
         return rest.port();
+    }
+
+    /** Every registered REST route as {@code METHOD path-template}. */
+    public List<String> routes() {
+        return rest.routes();
     }
 
     public ModelManager models() {

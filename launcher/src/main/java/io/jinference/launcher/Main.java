@@ -3,6 +3,7 @@ package io.jinference.launcher;
 import io.jinference.launcher.cli.BundlesCommand;
 import io.jinference.launcher.cli.ChatCommand;
 import io.jinference.launcher.cli.EnginesCommand;
+import io.jinference.launcher.cli.KeysCommand;
 import io.jinference.launcher.cli.LaunchCommand;
 import io.jinference.launcher.cli.ListCommand;
 import io.jinference.launcher.cli.RegisterCommand;
@@ -48,7 +49,8 @@ public final class Main implements Runnable {
                 .addSubcommand(new RegisterCommand())
                 .addSubcommand(new UnregisterCommand())
                 .addSubcommand(new BundlesCommand())
-                .addSubcommand(new RuntimesCommand());
+                .addSubcommand(new RuntimesCommand())
+                .addSubcommand(new KeysCommand());
         int exitCode = commandLine.execute(args);
         // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).
         System.exit(exitCode);
