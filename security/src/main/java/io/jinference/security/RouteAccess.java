@@ -35,7 +35,8 @@ public final class RouteAccess {
         put("GET /status", Access.PUBLIC);
         put("GET /openapi.json", Access.PUBLIC);
         // the cluster as Xinference clients probe it on connect
-        put("GET /v1/cluster/auth", Access.ANY_KEY);
+        // xinference-client asks this without a key, to learn whether to send one
+        put("GET /v1/cluster/auth", Access.PUBLIC);
         put("GET /v1/cluster/info", Access.ANY_KEY);
         put("GET /v1/cluster/devices", Access.ANY_KEY);
         // inference (OpenAI) and the models a key may use

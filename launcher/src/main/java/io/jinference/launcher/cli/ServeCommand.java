@@ -9,13 +9,16 @@ import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.security.AccessPolicy;
 import io.jinference.security.ApiKeyFile;
 import io.jinference.security.ApiKeys;
+import io.jinference.security.BindPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "serve", description = "Start the Jinference server (Felix with the engine bundles, REST API).")
 public final class ServeCommand implements Callable<Integer> {
@@ -52,6 +55,9 @@ public final class ServeCommand implements Callable<Integer> {
             + "jars may be installed; its password, if any, in $JINFERENCE_TRUSTED_SIGNERS_PASSWORD")
     Path trustedSigners;
 
+    @Spec
+    CommandSpec spec;
+
     private final ChatTemplateRendering templates;
 
     public ServeCommand(ChatTemplateRendering templates) {
@@ -78,6 +84,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        try {
+            BindPolicy.check(host, apiKeyFile != null, insecure);
+        } catch (IllegalStateException refused) {
+            spec.commandLine().getErr().println(refused.getMessage());
+            return 2;
+        }
         Path resolvedHome = JinferenceHome.resolve(home);
         JinferenceServer server = JinferenceServer.start(resolvedHome,
                 Distribution.locate().bundleFolders(resolvedHome), host, port, hostProfile, templates, security(),
