@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jinference.launcher.rest.RestSecurity;
 import io.jinference.template.ChatTemplateRenderer;
+import io.jinference.testing.BrokenGguf;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -228,6 +229,22 @@ final class SecurityDefectsTest {
             byte[] rest = in.readAllBytes();
             assertThat(new String(rest, StandardCharsets.US_ASCII)).doesNotContain("200 OK");
         }
+        assertStillServing();
+    }
+
+    /** Launches a GGUF file as the tiny llama family, the way ServingTest does. */
+    private static RawHttp.Answer launchGguf(String uid, Path gguf) throws IOException {
+        return http.json("POST", "/v1/models", null, Http.MAPPER.writeValueAsString(Map.of("model_name",
+                "smollm2-instruct", "model_format", "ggufv2", "model_path", gguf.toString(), "model_uid", uid)));
+    }
+
+    @Test
+    void aGgufNesting200000ArraysIs400AndTheUidIsNotStuck() throws IOException {
+        Path deep = BrokenGguf.deeplyNestedArrays(root.resolve("deep.gguf"), 200_000);
+        RawHttp.Answer answer = launchGguf("deep-metadata", deep);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.json().path("detail").asText()).contains("nests arrays more than");
+        assertThat(http.send("GET", "/v1/models/deep-metadata", Map.of(), null).status()).isEqualTo(404);
         assertStillServing();
     }
 
