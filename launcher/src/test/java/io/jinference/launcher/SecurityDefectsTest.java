@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jinference.launcher.rest.RestSecurity;
 import io.jinference.template.ChatTemplateRenderer;
 import io.jinference.testing.BrokenGguf;
+import io.jinference.testing.TinyGguf;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -245,6 +247,26 @@ final class SecurityDefectsTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(400);
         assertThat(answer.json().path("detail").asText()).contains("nests arrays more than");
         assertThat(http.send("GET", "/v1/models/deep-metadata", Map.of(), null).status()).isEqualTo(404);
+        assertStillServing();
+    }
+
+    @Test
+    void anEightMegabytePromptIsRefusedBeforeTokenisation() throws IOException {
+        Path tiny = TinyGguf.builder().contextLength(1024).write(root.resolve("tiny.gguf"));
+        RawHttp.Answer launched = launchGguf("tiny-prompt", tiny);
+        assertThat(launched.status()).as(launched.body()).isEqualTo(200);
+        try {
+            String huge = "x".repeat(8_000_000);
+            RawHttp.Answer chat = http.json("POST", "/v1/chat/completions", null, Http.MAPPER.writeValueAsString(
+                    Map.of("model", "tiny-prompt", "messages", List.of(Map.of("role", "user", "content", huge)))));
+            assertThat(chat.status()).isEqualTo(400);
+            assertThat(chat.json().path("detail").asText()).contains("8000000 characters");
+            RawHttp.Answer completion = http.json("POST", "/v1/completions", null, Http.MAPPER.writeValueAsString(
+                    Map.of("model", "tiny-prompt", "prompt", huge)));
+            assertThat(completion.status()).isEqualTo(400);
+        } finally {
+            http.send("DELETE", "/v1/models/tiny-prompt", Map.of(), null);
+        }
         assertStillServing();
     }
 

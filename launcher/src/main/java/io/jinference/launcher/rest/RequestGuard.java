@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Runs before every matched route, cheapest check first: the {@code Host} header (DNS rebinding), the {@code Origin}
  * of a state-changing request (cross-site requests from web pages), the declared body size, the API key and its
- * role, then the body's content type. Each refusal is a JSON error; nothing of the body is read before the key is
+ * role, the body's content type, then a prompt too long for its model's context. Each refusal is a JSON error; nothing of the body is read before the key is
  * checked, except the {@code model} field of an inference route for a user key.
  */
 final class RequestGuard {
@@ -23,10 +23,12 @@ final class RequestGuard {
 
     private final RestSecurity security;
     private final boolean loopback;
+    private final PromptBound promptBound;
 
-    RequestGuard(RestSecurity security, boolean loopback) {
+    RequestGuard(RestSecurity security, boolean loopback, PromptBound promptBound) {
         this.security = security;
         this.loopback = loopback;
+        this.promptBound = promptBound;
     }
 
     static boolean isUpload(Context ctx) {
@@ -45,6 +47,7 @@ final class RequestGuard {
         checkDeclaredSize(ctx);
         checkKey(ctx);
         checkContentType(ctx);
+        promptBound.check(ctx, template(ctx));
     }
 
     /**

@@ -40,7 +40,7 @@ public final class RestServer implements AutoCloseable {
             EngineRegistry registry, HostProfile hostProfile, ModelManager models,
             java.util.function.Consumer<RoutesConfig> moreRoutes, RestSecurity security) {
         AddressHolder address = new AddressHolder();
-        RequestGuard guard = new RequestGuard(security, BindPolicy.isLoopback(host));
+        RequestGuard guard = new RequestGuard(security, BindPolicy.isLoopback(host), new PromptBound(models));
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = security.maxJsonBytes();
