@@ -55,7 +55,7 @@ class JarTrustTest {
         assertRefused(bundles, unsigned, "is not signed by a trusted signer");
         assertRefused(bundles, sign(unsigned, stranger, "by-stranger.jar"), "is not signed by a trusted signer");
         Path signed = sign(unsigned, trusted, "signed.jar");
-        assertRefused(bundles, tamper(signed), "signature does not verify");
+        assertRefused(bundles, tamper(signed), "has a signature that does not verify");
 
         try (InputStream in = Files.newInputStream(signed)) {
             assertThat(bundles.install("signed.jar", in).state()).isEqualTo("active");

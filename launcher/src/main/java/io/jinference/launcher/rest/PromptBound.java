@@ -45,8 +45,10 @@ final class PromptBound {
             return;
         }
         long contextTokens = model.family().contextLength();
-        long characters = characters(body.get("messages")) + characters(body.get("prompt"))
-                + characters(body.get("input"));
+        long characters = characters(body.get("prompt")) + characters(body.get("input"));
+        for (JsonNode message : body.path("messages")) {
+            characters += characters(message.get("content"));
+        }
         if (contextTokens > 0 && characters > contextTokens * MAX_CHARS_PER_TOKEN) {
             throw ApiError.badRequest("The prompt has " + characters + " characters, more than a context of "
                     + contextTokens + " tokens can hold (at most " + contextTokens * MAX_CHARS_PER_TOKEN
