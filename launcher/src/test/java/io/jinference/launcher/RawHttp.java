@@ -30,16 +30,7 @@ final class RawHttp {
     }
 
     Answer send(String method, String path, Map<String, String> headers, byte[] body) {
-        return send(method, path, headers, body, false);
-    }
-
-    /**
-     * @param expectContinue send the headers first and the body only after the server's {@code 100 Continue}, as
-     *        curl does for large bodies: a server that refuses from the headers alone answers before any body byte
-     */
-    Answer send(String method, String path, Map<String, String> headers, byte[] body, boolean expectContinue) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
-                .expectContinue(expectContinue)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);

