@@ -1,7 +1,9 @@
 """Shared fixtures for the real-client tests.
 
-The tests talk to an already running `jinf serve` (JINFERENCE_URL) and launch SmolLM2-135M-Instruct from the GGUF
-file named by JINFERENCE_SMOLLM2. scripts/run-client-tests.sh provides both; running pytest without them is a usage
+The tests talk to an already running `jinf serve` (JINFERENCE_URL) started with API keys, as the clients' users run
+it: JINFERENCE_API_KEY is an admin key, JINFERENCE_USER_KEY a user key for the model UID JINFERENCE_USER_MODEL only.
+They launch SmolLM2-135M-Instruct from the GGUF file named by JINFERENCE_SMOLLM2. scripts/run-client-tests.sh
+provides all of these; running pytest without them is a usage
 error, not a skip, so a misconfigured CI can never pass by testing nothing.
 """
 import os
@@ -40,8 +42,23 @@ def smollm2_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def client(server_url) -> RESTfulClient:
-    xinference = RESTfulClient(server_url)
+def admin_key() -> str:
+    return _required_env("JINFERENCE_API_KEY")
+
+
+@pytest.fixture(scope="session")
+def user_key() -> str:
+    return _required_env("JINFERENCE_USER_KEY")
+
+
+@pytest.fixture(scope="session")
+def user_model() -> str:
+    return _required_env("JINFERENCE_USER_MODEL")
+
+
+@pytest.fixture(scope="session")
+def client(server_url, admin_key) -> RESTfulClient:
+    xinference = RESTfulClient(server_url, api_key=admin_key)
     yield xinference
     xinference.close()
 

@@ -11,9 +11,9 @@ EMBEDDINGS_ON = {"embedding": True}
 
 
 @pytest.fixture(scope="module")
-def api(server_url) -> openai.OpenAI:
-    # Jinference needs no key; the SDK insists on one. No retries: a failure must show, not be papered over.
-    return openai.OpenAI(base_url=f"{server_url}/v1", api_key="unused", max_retries=0, timeout=120)
+def api(server_url, admin_key) -> openai.OpenAI:
+    # The server runs with API keys (see conftest). No retries: a failure must show, not be papered over.
+    return openai.OpenAI(base_url=f"{server_url}/v1", api_key=admin_key, max_retries=0, timeout=120)
 
 
 @pytest.fixture(scope="module")

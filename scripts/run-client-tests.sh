@@ -22,8 +22,14 @@ python=$("$root/scripts/python-env.sh" clients "${requirements[@]}" | tail -n 1)
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$work/serve.log
+# The server runs with API keys, as its users run it: an admin key for the tests, and a user key limited to one model.
+keys=$work/api-keys.json
+JINFERENCE_API_KEY=$("$jinf" keys create --role admin --file "$keys" 2>/dev/null)
+JINFERENCE_USER_MODEL=smollm2-keyed-user
+JINFERENCE_USER_KEY=$("$jinf" keys create --role user --models "$JINFERENCE_USER_MODEL" --file "$keys" 2>/dev/null)
+export JINFERENCE_API_KEY JINFERENCE_USER_KEY JINFERENCE_USER_MODEL
 # A session of its own, so that stopping it also stops the JVM that the jinf script starts.
-setsid "$jinf" serve --home "$work/home" --port "$port" >"$log" 2>&1 < /dev/null &
+setsid "$jinf" serve --home "$work/home" --port "$port" --api-key-file "$keys" >"$log" 2>&1 < /dev/null &
 server=$!
 
 stop_server() {

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 
 /** Checks a custom family before it is registered; every problem found is named in one message. */
 final class FamilyValidator {
-    private static final Pattern NAME = Pattern.compile("^[^+/?%#&=\\s]+$");
+    private static final Pattern NAME = Pattern.compile("^[^+/?%#&=\\s\\\\]+$");
+    /** A name becomes a file name ({@code name.json}); file systems allow 255 bytes, so stay well below. */
+    static final int MAX_NAME_LENGTH = 128;
     static final Set<String> KNOWN_ABILITIES =
             Set.of("generate", "chat", "embed", "tools", "vision", "audio", "omni", "reasoning", "hybrid");
 
@@ -27,7 +29,10 @@ final class FamilyValidator {
         List<String> problems = new ArrayList<>();
         String name = family.name();
         if (name == null || !NAME.matcher(name).matches()) {
-            problems.add("model name '" + name + "' is invalid: it must be non-empty and contain no whitespace or any of + / ? % # & =");
+            problems.add("model name '" + name + "' is invalid: it must be non-empty and contain no whitespace or any of + / \\ ? % # & =");
+        } else if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_LENGTH || name.startsWith(".")) {
+            problems.add("model name is invalid: at most " + MAX_NAME_LENGTH + " bytes (UTF-8), not starting with '.' (got "
+                    + name.length() + " characters)");
         } else if (isBuiltin.test(name)) {
             problems.add("model name '" + name + "' clashes with a built-in family; choose another name");
         }

@@ -8,6 +8,7 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import io.jinference.api.ChatMessage;
 import io.jinference.api.EngineException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,11 +30,24 @@ public final class ChatTemplateRenderer {
 
     /** Bounds a runaway template so it cannot exhaust the heap of the server. */
     private static final long MAX_OUTPUT_CHARS = 8L * 1024 * 1024;
+    /**
+     * How long one render may take. Real chat templates render in milliseconds; a template that loops over nested
+     * ranges would otherwise hold a CPU for hours (at launch, and at every request).
+     */
+    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(5);
+
+    private final Duration timeLimit;
 
     private final Jinjava jinjava;
 
     public ChatTemplateRenderer() {
+        this(DEFAULT_TIME_LIMIT);
+    }
+
+    public ChatTemplateRenderer(Duration timeLimit) {
+        this.timeLimit = timeLimit;
         CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(RenderDeadline.resolver());
         resolver.add(new PythonStringMethods());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         jinjava = new Jinjava(JinjavaConfig.newBuilder()
@@ -46,6 +60,8 @@ public final class ChatTemplateRenderer {
                 .build());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 TemplateFunctions.class, "raiseException", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "range", RenderDeadline.class,
+                "range", Object.class, Object[].class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 TemplateFunctions.class, "strftimeNow", String.class));
     }
@@ -68,10 +84,14 @@ public final class ChatTemplateRenderer {
         }
         bindings.put("messages", asMaps(messages));
         RenderResult result;
+        RenderDeadline.begin(timeLimit.toNanos());
         try {
             result = jinjava.renderForResult(JinjaCompatibility.rewrite(withoutTrailingNewline(template)), bindings);
         } catch (RuntimeException e) {
-            throw invalid(messageOf(e));
+            throw invalid(RenderDeadline.end() ? tooSlow() : messageOf(e));
+        }
+        if (RenderDeadline.end()) {
+            throw invalid(tooSlow());
         }
         Optional<TemplateError> fatal = result.getErrors().stream()
                 .filter(error -> error.getSeverity() == TemplateError.ErrorType.FATAL)
@@ -80,6 +100,11 @@ public final class ChatTemplateRenderer {
             throw invalid(describe(fatal.get()));
         }
         return result.getOutput();
+    }
+
+    private String tooSlow() {
+        return "The chat template did not finish rendering within " + timeLimit.toMillis() + " ms (does it loop over "
+                + "large ranges?); it was stopped";
     }
 
     /**

@@ -25,6 +25,27 @@ class ChatTemplateRendererTest {
     private final ChatTemplateRenderer renderer = new ChatTemplateRenderer();
 
     @Test
+    void aTemplateLoopingOverThreeNestedRangesIsStoppedWithAClearError() {
+        ChatTemplateRenderer bounded = new ChatTemplateRenderer(java.time.Duration.ofMillis(300));
+        String looping = "{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
+                + "{% endfor %}{% endfor %}{% endfor %}done";
+        assertThatThrownBy(() -> bounded.render(looping, CONVERSATION, Map.of()))
+                .isInstanceOfSatisfying(EngineException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.INVALID_REQUEST))
+                .hasMessageContaining("did not finish rendering within 300 ms");
+        // the same renderer goes on rendering well-behaved templates: the deadline belongs to one render only
+        assertThat(bounded.render("{% for m in messages %}{{ m.content }}{% endfor %}", CONVERSATION, Map.of()))
+                .contains("What is the capital of France?");
+    }
+
+    @Test
+    void aTemplateWritingTooMuchIsRefused() {
+        String flooding = "{% for i in range(1000) %}{% for j in range(1000) %}{{ 'xxxxxxxxxxxxxxxxxxxx' }}"
+                + "{% endfor %}{% endfor %}";
+        assertThatThrownBy(() -> renderer.render(flooding, CONVERSATION, Map.of())).isInstanceOf(EngineException.class);
+    }
+
+    @Test
     void rendersTheChatMlTemplateOfSmolLm2() throws IOException {
         String prompt = renderer.render(resource("smollm2-chatml.jinja"), CONVERSATION, Map.of());
 

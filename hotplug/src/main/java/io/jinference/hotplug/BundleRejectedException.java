@@ -15,7 +15,8 @@ public final class BundleRejectedException extends RuntimeException {
         START_FAILED(422),
         RESTART_REQUIRED(409),
         NOT_FOUND(404),
-        NOT_AN_ENGINE_BUNDLE(403);
+        NOT_AN_ENGINE_BUNDLE(403),
+        NOT_TRUSTED(403);
 
         private final int httpStatus;
 

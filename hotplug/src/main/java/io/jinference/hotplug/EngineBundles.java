@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -35,16 +34,40 @@ public final class EngineBundles {
     private static final long REFRESH_TIMEOUT_SECONDS = 30;
 
     private final BundleContext context;
-    private final Path store;
+    private final BundleStore store;
+    private final JarTrust trust;
 
     public EngineBundles(BundleContext context, Path store) {
+        this(context, store, JarTrust.ANY);
+    }
+
+    /** @param trust which jars may be installed at all (signed by a trusted signer, or any) */
+    public EngineBundles(BundleContext context, Path store, JarTrust trust) {
         this.context = context;
-        this.store = store;
-        try {
-            Files.createDirectories(store);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the bundle store " + store, e);
+        this.store = new BundleStore(store);
+        this.trust = trust;
+    }
+
+    /**
+     * Installs again the jars installed through REST before a restart (clean or not): the framework's cache is
+     * cleaned at every start, the store is not. A jar that no longer installs stays in the store and is logged.
+     *
+     * @return how many were installed and started
+     */
+    public synchronized int restorePersistent() {
+        int restored = 0;
+        for (Path kept : store.persistent()) {
+            try {
+                BundleJar jar = BundleJar.read(kept, kept.getFileName().toString());
+                trust.check(kept, jar.label());
+                rejectDuplicate(jar);
+                activate(installFrom(kept, jar, false), jar.label());
+                restored++;
+            } catch (BundleRejectedException | IOException e) {
+                LOG.error("The stored bundle {} was not installed again: {}", kept.getFileName(), e.getMessage());
+            }
         }
+        return restored;
     }
 
     /** Every bundle except the system bundle, by id. */
@@ -56,15 +79,24 @@ public final class EngineBundles {
         return BundleInfo.of(bundle(id));
     }
 
-    /** Installs and starts a jar; {@code name} is how the upload is called in messages (a file name). */
-    public synchronized BundleInfo install(String name, InputStream content) {
-        Path staged = stage(content);
+    /** Installs and starts a jar for this run only (the watched folder installs its jars again at start). */
+    public BundleInfo install(String name, InputStream content) {
+        return install(name, content, false);
+    }
+
+    /**
+     * Installs and starts a jar; {@code name} is how the upload is called in messages, never a file name.
+     *
+     * @param acrossRestarts keep the jar and install it again at every start (REST installs)
+     */
+    public synchronized BundleInfo install(String name, InputStream content, boolean acrossRestarts) {
+        Path staged = store.stage(content);
         try {
             BundleJar jar = BundleJar.read(staged, name);
+            trust.check(staged, jar.label());
             rejectDuplicate(jar);
-            Path kept = store.resolve(jar.symbolicName() + "-" + jar.version() + ".jar");
-            Files.move(staged, kept, StandardCopyOption.REPLACE_EXISTING);
-            Bundle bundle = installFrom(kept, jar);
+            Path kept = store.keep(staged, acrossRestarts ? BundleStore.Keep.ACROSS_RESTARTS : BundleStore.Keep.THIS_RUN);
+            Bundle bundle = installFrom(kept, jar, true);
             try {
                 activate(bundle, jar.label());
             } catch (BundleRejectedException e) {
@@ -78,7 +110,9 @@ public final class EngineBundles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(staged);
+            if (Files.exists(staged)) {
+                deleteQuietly(staged);
+            }
         }
     }
 
@@ -93,9 +127,10 @@ public final class EngineBundles {
                     + bundle.getVersion() + " holds native libraries, which a running JVM cannot load twice; put the "
                     + "new jar into the bundles folder and restart the server for it to take effect");
         }
-        Path staged = stage(content);
+        Path staged = store.stage(content);
         try {
             BundleJar jar = BundleJar.read(staged, "the new jar of bundle " + id);
+            trust.check(staged, jar.label());
             Path previous = keptJar(bundle);
             updateFrom(bundle, staged, jar.label());
             try {
@@ -106,13 +141,15 @@ public final class EngineBundles {
                 restore(bundle, previous);
                 throw e;
             }
-            Files.copy(staged, previous, StandardCopyOption.REPLACE_EXISTING);
+            store.replace(previous, staged);
             LOG.info("Updated bundle {} to {}", id, jar.label());
             return BundleInfo.of(bundle);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(staged);
+            if (Files.exists(staged)) {
+                deleteQuietly(staged);
+            }
         }
     }
 
@@ -127,9 +164,7 @@ public final class EngineBundles {
                     + e.getMessage());
         }
         refresh(bundle);
-        if (bundle.getLocation().startsWith(LOCATION_PREFIX)) {
-            deleteQuietly(Path.of(bundle.getLocation().substring(LOCATION_PREFIX.length())));
-        }
+        storedJar(bundle).ifPresent(EngineBundles::deleteQuietly);
         LOG.info("Removed bundle {} ({} {})", id, info.symbolicName(), info.version());
         return info;
     }
@@ -155,11 +190,13 @@ public final class EngineBundles {
         }
     }
 
-    private Bundle installFrom(Path kept, BundleJar jar) throws IOException {
+    private Bundle installFrom(Path kept, BundleJar jar, boolean deleteIfRefused) throws IOException {
         try (InputStream in = Files.newInputStream(kept)) {
             return context.installBundle(LOCATION_PREFIX + kept, in);
         } catch (BundleException e) {
-            deleteQuietly(kept);
+            if (deleteIfRefused) {
+                deleteQuietly(kept);
+            }
             throw new BundleRejectedException(Problem.INVALID_HEADER, jar.label() + " was refused by the framework: "
                     + e.getMessage());
         }
@@ -212,15 +249,23 @@ public final class EngineBundles {
 
     /** The stored copy of a bundle's current jar, made from its location when the bundle came from elsewhere. */
     private Path keptJar(Bundle bundle) throws IOException {
+        Optional<Path> stored = storedJar(bundle);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        try (InputStream in = new java.net.URL(bundle.getLocation()).openStream()) {
+            return store.copyOf(in, BundleStore.Keep.THIS_RUN);
+        }
+    }
+
+    /** The store's file behind a bundle installed through the store; only a file the store owns is ever returned. */
+    private Optional<Path> storedJar(Bundle bundle) {
         String location = bundle.getLocation();
-        if (location.startsWith(LOCATION_PREFIX)) {
-            return Path.of(location.substring(LOCATION_PREFIX.length()));
+        if (!location.startsWith(LOCATION_PREFIX)) {
+            return Optional.empty();
         }
-        Path copy = store.resolve(bundle.getSymbolicName() + "-" + bundle.getVersion() + ".jar");
-        try (InputStream in = new java.net.URL(location).openStream()) {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return copy;
+        Path file = Path.of(location.substring(LOCATION_PREFIX.length()));
+        return store.owns(file) ? Optional.of(file) : Optional.empty();
     }
 
     private void restore(Bundle bundle, Path previous) {
@@ -247,18 +292,6 @@ public final class EngineBundles {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private Path stage(InputStream content) {
-        try {
-            Path staged = Files.createTempFile(store, "upload-", ".jar");
-            try (content) {
-                Files.copy(content, staged, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return staged;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot store the uploaded jar in " + store, e);
         }
     }
 

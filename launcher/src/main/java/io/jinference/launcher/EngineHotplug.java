@@ -3,12 +3,15 @@ package io.jinference.launcher;
 import io.jinference.hotplug.EngineBundles;
 import io.jinference.hotplug.FileInstallRegistration;
 import io.jinference.hotplug.FolderArtifactInstaller;
+import io.jinference.hotplug.JarTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.osgi.framework.BundleException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Engine bundles changing while the server runs: the REST operations and the {@code $JINFERENCE_HOME/bundles}
@@ -17,6 +20,7 @@ import org.osgi.framework.BundleException;
  */
 public final class EngineHotplug implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EngineHotplug.class);
     private static final long POLL_MILLIS = 250;
 
     private final EngineBundles bundles;
@@ -40,8 +44,12 @@ public final class EngineHotplug implements AutoCloseable {
     }
 
     /** Registers the folder installer and starts FileInstall, which installs the jars already there at once. */
-    static EngineHotplug start(EngineWorld world, Path home) {
-        EngineBundles bundles = new EngineBundles(world.bundleContext(), home.resolve("bundle-store"));
+    static EngineHotplug start(EngineWorld world, Path home, JarTrust trust) {
+        EngineBundles bundles = new EngineBundles(world.bundleContext(), home.resolve("bundle-store"), trust);
+        int restored = bundles.restorePersistent();
+        if (restored > 0) {
+            LOG.info("Installed again {} engine bundles installed through REST before the restart", restored);
+        }
         FolderArtifactInstaller folder = new FolderArtifactInstaller(bundles);
         try {
             Files.createDirectories(watchedFolder(home));

@@ -8,12 +8,14 @@ import io.jinference.hub.LaunchDownloads;
 import io.jinference.hub.ModelHub;
 import io.jinference.launcher.rest.EngineBundlesHandler;
 import io.jinference.launcher.rest.HubHandler;
+import io.jinference.launcher.rest.RestSecurity;
 import io.jinference.launcher.rest.RestServer;
 import io.jinference.modelhost.ModelHostCommand;
 import io.jinference.modelhost.ModelHosts;
 import io.jinference.process.ProcessSupervisor;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
+import io.jinference.security.BindPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,12 +60,32 @@ public final class JinferenceServer implements AutoCloseable {
      */
     public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
             String hostProfile, ChatTemplateRendering templates) {
-        return start(home, bundleFolders, bindHost, port, hostProfile, templates, HubSettings.fromEnvironment());
+        return start(home, bundleFolders, bindHost, port, hostProfile, templates, RestSecurity.open(), false,
+                HubSettings.fromEnvironment());
     }
 
     /** @param hubSettings where launches without local files download them from (the environment's by default) */
     public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
             String hostProfile, ChatTemplateRendering templates, HubSettings hubSettings) {
+        return start(home, bundleFolders, bindHost, port, hostProfile, templates, RestSecurity.open(), false,
+                hubSettings);
+    }
+
+    /**
+     * Starts a server guarded by {@code security}; refuses a non-loopback address without keys (see
+     * {@link BindPolicy}) unless {@code insecure}.
+     */
+    public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
+            String hostProfile, ChatTemplateRendering templates, RestSecurity security, boolean insecure) {
+        return start(home, bundleFolders, bindHost, port, hostProfile, templates, security, insecure,
+                HubSettings.fromEnvironment());
+    }
+
+    /** The whole server: every other {@code start} fills in defaults for this one. */
+    public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
+            String hostProfile, ChatTemplateRendering templates, RestSecurity security, boolean insecure,
+            HubSettings hubSettings) {
+        BindPolicy.check(bindHost, security.access().enabled(), insecure);
         HostProfile host = EngineWorld.host(hostProfile);
         EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders.stream()
                 .filter(folder -> !folder.equals(EngineHotplug.watchedFolder(home))).toList());
@@ -73,13 +95,13 @@ public final class JinferenceServer implements AutoCloseable {
             ModelManager models = new ModelManager(world.selector(), world.registry(), host, home, templates,
                     drainTimeout(), modelHosts(), new ProcessSupervisor(home), new HubModelFiles(home, hub, downloads));
             world.bundleContext().addBundleListener(new EngineBundleModels(models));
-            EngineHotplug hotplug = EngineHotplug.start(world, home);
+            EngineHotplug hotplug = EngineHotplug.start(world, home, security.jarTrust());
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
                     host, models, routes -> {
-                        EngineBundlesHandler.register(routes, hotplug, models);
+                        EngineBundlesHandler.register(routes, hotplug, models, security.maxUploadBytes());
                         HubHandler.register(routes, models, downloads, new CacheInventory(hub.hfCache()),
                                 world.catalog());
-                    });
+                    }, security);
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
             return new JinferenceServer(world, models, rest, hotplug);
         } catch (RuntimeException e) {
@@ -115,6 +137,11 @@ public final class JinferenceServer implements AutoCloseable {
 
     public int port() {
         return rest.port();
+    }
+
+    /** Every registered REST route as {@code METHOD path-template}. */
+    public List<String> routes() {
+        return rest.routes();
     }
 
     public ModelManager models() {

@@ -5,6 +5,7 @@ import io.jinference.launcher.cli.CacheCommand;
 import io.jinference.launcher.cli.ChatCommand;
 import io.jinference.launcher.cli.DownloadCommand;
 import io.jinference.launcher.cli.EnginesCommand;
+import io.jinference.launcher.cli.KeysCommand;
 import io.jinference.launcher.cli.LaunchCommand;
 import io.jinference.launcher.cli.ListCommand;
 import io.jinference.launcher.cli.RegisterCommand;
@@ -52,7 +53,8 @@ public final class Main implements Runnable {
                 .addSubcommand(new BundlesCommand())
                 .addSubcommand(new RuntimesCommand())
                 .addSubcommand(new DownloadCommand())
-                .addSubcommand(new CacheCommand());
+                .addSubcommand(new CacheCommand())
+                .addSubcommand(new KeysCommand());
         int exitCode = commandLine.execute(args);
         // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).
         System.exit(exitCode);

@@ -1,5 +1,6 @@
 package io.jinference.launcher;
 
+import io.jinference.launcher.rest.RestSecurity;
 import io.jinference.launcher.rest.RestServer;
 import io.jinference.modelhost.LoadFailureFile;
 import io.jinference.modelhost.ModelHostSpec;
@@ -57,8 +58,10 @@ public final class ModelHostMain {
             world.close();
             System.exit(LOAD_FAILED);
         }
+        // Loopback only, like the engine servers the server starts (llama-server, vLLM): no keys of its own; the
+        // server in front checked the client's key, body limits and guards before forwarding.
         RestServer rest = RestServer.start("127.0.0.1", spec.port(), world.catalog(), world.selector(),
-                world.registry(), spec.host(), models, routes -> { });
+                world.registry(), spec.host(), models, routes -> { }, RestSecurity.open());
         LOG.info("Model host of {} serves on http://{}", uid, rest.address());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             rest.close();

@@ -53,6 +53,22 @@ public final class BrokenGguf {
         return write(target, bytes);
     }
 
+    /**
+     * Writes a GGUF file (version 3, no tensors) whose one metadata entry {@code deep} is an array of arrays nested
+     * {@code depth} levels deep: a hostile file that a recursive reader cannot survive.
+     */
+    public static Path deeplyNestedArrays(Path target, int depth) {
+        byte[] key = "deep".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.allocate(24 + 8 + key.length + 4 + depth * 12 + 12).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.put("GGUF".getBytes(StandardCharsets.US_ASCII)).putInt(3).putLong(0).putLong(1);
+        buffer.putLong(key.length).put(key).putInt(9);
+        for (int level = 0; level < depth; level++) {
+            buffer.putInt(9).putLong(1);
+        }
+        buffer.putInt(4).putLong(0);
+        return write(target, Arrays.copyOf(buffer.array(), buffer.position()));
+    }
+
     /** Writes a file that is not GGUF at all (plain text). */
     public static Path notGguf(Path target) {
         return write(target, "this is not a model file\n".getBytes(StandardCharsets.UTF_8));

@@ -38,6 +38,9 @@ public final class EnginesCommand implements Callable<Integer> {
     String hostProfile;
     @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:9997", description = "Server to ask first")
     String endpoint;
+    @Option(names = "--api-key", defaultValue = "${env:JINFERENCE_API_KEY}",
+            description = "API key of a server started with --api-key-file (default: $JINFERENCE_API_KEY)")
+    String apiKey;
     @Option(names = "--home", description = "Jinference home for the in-process answer")
     Path home;
     @Option(names = "--json", description = "Print the decision as JSON")
@@ -71,6 +74,22 @@ public final class EnginesCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The server reads no files for a caller: a profile file given here is read here and sent as JSON. */
+    private String inlineProfile() {
+        if (hostProfile == null || hostProfile.isBlank() || hostProfile.trim().startsWith("{")) {
+            return hostProfile;
+        }
+        Path file = Path.of(hostProfile.trim());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return hostProfile;
+        }
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read host profile file " + file, e);
+        }
+    }
+
     private JsonNode remote() throws RestClient.ServerUnreachableException {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("model_format", wanted.format);
@@ -78,8 +97,8 @@ public final class EnginesCommand implements Callable<Integer> {
         query.put("quantization", wanted.quantization);
         query.put("model_engine", wanted.engine);
         query.put("backend", wanted.backend);
-        query.put("host_profile", hostProfile);
-        return new RestClient(endpoint).get("/v1/engines/" + RestClient.segment(model) + "/explain"
+        query.put("host_profile", inlineProfile());
+        return new RestClient(endpoint, apiKey).get("/v1/engines/" + RestClient.segment(model) + "/explain"
                 + RestClient.query(query));
     }
 

@@ -12,13 +12,17 @@ public abstract class RemoteCommand implements Callable<Integer> {
             description = "Jinference server (default: ${DEFAULT-VALUE})")
     String endpoint;
 
+    @Option(names = "--api-key", defaultValue = "${env:JINFERENCE_API_KEY}",
+            description = "API key of a server started with --api-key-file (default: $JINFERENCE_API_KEY)")
+    String apiKey;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public final Integer call() {
         try {
-            run(new RestClient(endpoint));
+            run(new RestClient(endpoint, apiKey));
             return 0;
         } catch (RestClient.ApiCallException e) {
             err().println("Error " + e.status() + ": " + e.getMessage());

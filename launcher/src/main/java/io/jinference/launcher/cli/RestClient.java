@@ -26,8 +26,12 @@ final class RestClient {
     private final String endpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    RestClient(String endpoint) {
+    private final String apiKey;
+
+    /** @param apiKey sent as {@code Authorization: Bearer}; null sends none */
+    RestClient(String endpoint, String apiKey) {
         this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        this.apiKey = apiKey;
     }
 
     String endpoint() {
@@ -118,6 +122,9 @@ final class RestClient {
     private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler)
             throws ServerUnreachableException {
         try {
+            if (apiKey != null && !apiKey.isBlank()) {
+                request.header("Authorization", "Bearer " + apiKey.trim());
+            }
             return http.send(request.build(), handler);
         } catch (ConnectException e) {
             throw new ServerUnreachableException(endpoint);

@@ -3,12 +3,22 @@ package io.jinference.launcher.cli;
 import io.jinference.launcher.Distribution;
 import io.jinference.launcher.JinferenceHome;
 import io.jinference.launcher.JinferenceServer;
+import io.jinference.hotplug.JarTrust;
+import io.jinference.launcher.rest.RestSecurity;
 import io.jinference.runtime.ChatTemplateRendering;
+import io.jinference.security.AccessPolicy;
+import io.jinference.security.ApiKeyFile;
+import io.jinference.security.ApiKeys;
+import io.jinference.security.BindPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "serve", description = "Start the Jinference server (Felix with the engine bundles, REST API).")
 public final class ServeCommand implements Callable<Integer> {
@@ -22,6 +32,32 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Serve as if on this host: a preset (linux-x86_64-cuda, …), JSON or a JSON file")
     String hostProfile;
 
+    @Option(names = "--api-key-file", description = "API keys (made by 'jinf keys create'): every route but /status "
+            + "then needs 'Authorization: Bearer <key>'")
+    Path apiKeyFile;
+    @Option(names = "--users-may-launch", description = "Let user keys launch and terminate the models they may use")
+    boolean usersMayLaunch;
+    @Option(names = "--insecure", description = "Listen on a non-loopback address without API keys")
+    boolean insecure;
+    @Option(names = "--cors-origins", split = ",", description = "Web origins allowed to call from a browser "
+            + "(default: none)")
+    List<String> corsOrigins;
+    @Option(names = "--max-body-bytes", defaultValue = "8388608", description = "Largest JSON body "
+            + "(default: ${DEFAULT-VALUE})")
+    long maxBodyBytes;
+    @Option(names = "--max-upload-bytes", defaultValue = "268435456", description = "Largest bundle jar upload "
+            + "(default: ${DEFAULT-VALUE})")
+    long maxUploadBytes;
+    @Option(names = "--idle-timeout-seconds", defaultValue = "60", description = "Close connections idle this long "
+            + "(default: ${DEFAULT-VALUE})")
+    long idleTimeoutSeconds;
+    @Option(names = "--trusted-signers", description = "Key store (PKCS12 or JKS) of the certificates whose signed "
+            + "jars may be installed; its password, if any, in $JINFERENCE_TRUSTED_SIGNERS_PASSWORD")
+    Path trustedSigners;
+
+    @Spec
+    CommandSpec spec;
+
     private final ChatTemplateRendering templates;
 
     public ServeCommand(ChatTemplateRendering templates) {
@@ -32,11 +68,32 @@ public final class ServeCommand implements Callable<Integer> {
      * Runs until the process is told to stop (SIGTERM, Ctrl-C): the shutdown hook then stops REST, terminates the
      * models and stops Felix, and the JVM exits even though Felix and llama.cpp leave non-daemon threads.
      */
+    private RestSecurity security() {
+        AccessPolicy access = new AccessPolicy(apiKeyFile == null ? null : new ApiKeys(new ApiKeyFile(apiKeyFile)),
+                usersMayLaunch);
+        RestSecurity security = RestSecurity.open().withAccess(access)
+                .withLimits(maxBodyBytes, maxUploadBytes, Duration.ofSeconds(idleTimeoutSeconds))
+                .withCorsOrigins(corsOrigins == null ? List.of() : corsOrigins);
+        if (trustedSigners != null) {
+            String password = System.getenv("JINFERENCE_TRUSTED_SIGNERS_PASSWORD");
+            security = security.withJarTrust(JarTrust.fromKeyStore(trustedSigners,
+                    password == null ? null : password.toCharArray()));
+        }
+        return security;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        try {
+            BindPolicy.check(host, apiKeyFile != null, insecure);
+        } catch (IllegalStateException refused) {
+            spec.commandLine().getErr().println(refused.getMessage());
+            return 2;
+        }
         Path resolvedHome = JinferenceHome.resolve(home);
         JinferenceServer server = JinferenceServer.start(resolvedHome,
-                Distribution.locate().bundleFolders(resolvedHome), host, port, hostProfile, templates);
+                Distribution.locate().bundleFolders(resolvedHome), host, port, hostProfile, templates, security(),
+                insecure);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jinference-shutdown"));
         new CountDownLatch(1).await();
         return 0;

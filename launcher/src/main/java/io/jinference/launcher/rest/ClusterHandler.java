@@ -12,11 +12,13 @@ import java.util.function.Supplier;
 final class ClusterHandler {
     private final HostProfile host;
     private final Supplier<String> address;
+    private final boolean authEnabled;
     private final long startedMillis = System.currentTimeMillis();
 
-    ClusterHandler(HostProfile host, Supplier<String> address) {
+    ClusterHandler(HostProfile host, Supplier<String> address, boolean authEnabled) {
         this.host = host;
         this.address = address;
+        this.authEnabled = authEnabled;
     }
 
     void status(Context ctx) {
@@ -43,7 +45,7 @@ final class ClusterHandler {
     }
 
     void auth(Context ctx) {
-        Json.send(ctx, Map.of("auth", false));
+        Json.send(ctx, Map.of("auth", authEnabled));
     }
 
     void info(Context ctx) {

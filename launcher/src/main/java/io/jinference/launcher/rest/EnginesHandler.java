@@ -62,6 +62,19 @@ final class EnginesHandler {
                 ctx.queryParam("model_size_in_billions"), ctx.queryParam("quantization"),
                 ctx.queryParam("model_engine"), null, backend);
         String profile = ctx.queryParam("host_profile");
-        return selector.decide(request, profile == null || profile.isBlank() ? host : HostProfiles.resolve(profile));
+        return selector.decide(request, profile == null || profile.isBlank() ? host : requestedHost(profile.trim()));
+    }
+
+    /**
+     * A preset name or inline JSON, never a file: a path here would let any caller probe the server's files (and
+     * read their first token back in the parse error).
+     */
+    private static HostProfile requestedHost(String profile) {
+        if (profile.startsWith("{")) {
+            return HostProfiles.parse(profile);
+        }
+        return HostProfiles.preset(profile).orElseThrow(() -> ApiError.badRequest("Unknown host_profile: use one of "
+                + String.join(", ", HostProfiles.presetNames()) + ", or inline JSON such as "
+                + "{\"os\": \"linux\", \"arch\": \"x86_64\"}; files are not read over REST"));
     }
 }

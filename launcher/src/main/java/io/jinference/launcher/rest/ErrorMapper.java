@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.jinference.api.EngineException;
 import io.jinference.runtime.ModelNotFoundException;
 import io.jinference.runtime.ModelNotReadyException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ final class ErrorMapper {
         return switch (status) {
             case 404 -> "Not found: " + ctx.method() + " " + ctx.path();
             case 405 -> "Method not allowed: " + ctx.method() + " " + ctx.path();
-            default -> "Request body too large: at most " + RestServer.MAX_REQUEST_BYTES + " bytes are accepted";
+            default -> "Request body too large for this route";
         };
     }
 
@@ -50,8 +51,11 @@ final class ErrorMapper {
     private static void answer(Context ctx, Exception e) {
         int status = status(e);
         if (status == 500) {
-            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            detail(ctx, status, "Internal error: " + e.getMessage());
+            // The message of an unexpected failure may name files of the server (its home, a model's path): it goes
+            // to the log only, and the client gets a reference to find it there.
+            String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            LOG.error("Unexpected failure on {} {} (reference {})", ctx.method(), ctx.path(), reference, e);
+            detail(ctx, status, "Internal error; the server's log has the details under reference " + reference);
         } else {
             detail(ctx, status, e.getMessage());
         }
@@ -83,8 +87,30 @@ final class ErrorMapper {
         return 500;
     }
 
+    /**
+     * Xinference's clients show {@code detail}; OpenAI's read {@code error.message}, {@code error.type} and
+     * {@code error.code}. Every error carries both.
+     */
     private static void detail(Context ctx, int status, String detail) {
         ctx.status(status);
-        Json.send(ctx, Map.of("detail", detail == null ? "" : detail));
+        String message = detail == null ? "" : detail;
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", errorType(status));
+        error.put("code", status);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("detail", message);
+        body.put("error", error);
+        Json.send(ctx, body);
+    }
+
+    private static String errorType(int status) {
+        return switch (status) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            default -> status >= 500 ? "server_error" : "invalid_request_error";
+        };
     }
 }

@@ -28,6 +28,9 @@ final class ModelsHandler {
             "enable_virtual_env", "virtual_env_packages", "virtual_env_find_links", "envs", "engine_version",
             "relaunch_on_update");
 
+    /** UIDs name work folders and names registration files: file systems allow 255 bytes per name. */
+    static final int MAX_NAME_BYTES = 128;
+
     private final ModelManager models;
     private final Supplier<String> address;
 
@@ -59,6 +62,12 @@ final class ModelsHandler {
         String modelType = Json.text(body, "model_type");
         if (modelType != null && !modelType.equalsIgnoreCase("LLM")) {
             throw ApiError.badRequest("Only model_type LLM can be launched, got " + modelType);
+        }
+        for (String field : List.of("model_uid", "model_name")) {
+            String value = Json.text(body, field);
+            if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw ApiError.badRequest(field + " is too long: at most " + MAX_NAME_BYTES + " bytes");
+            }
         }
         LaunchSpec spec = new LaunchSpec(Json.requiredText(body, "model_name"), Json.text(body, "model_engine"),
                 Json.text(body, "engine_version"), Json.text(body, "model_format"),

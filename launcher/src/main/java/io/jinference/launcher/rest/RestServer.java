@@ -2,12 +2,18 @@ package io.jinference.launcher.rest;
 
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
+import io.javalin.plugin.bundled.CorsPlugin;
+import io.javalin.router.ParsedEndpoint;
 import io.jinference.api.HostProfile;
 import io.jinference.catalog.ModelCatalog;
 import io.jinference.registry.EngineRegistry;
 import io.jinference.registry.Selector;
 import io.jinference.runtime.ModelManager;
+import io.jinference.security.BindPolicy;
+import java.util.List;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 
 /**
  * The REST API: every route and every error mapping in one place. OpenAI routes ({@code /v1/models},
@@ -26,26 +32,45 @@ public final class RestServer implements AutoCloseable {
         this.address = address;
     }
 
-    /** Starts serving on {@code host:port} (port 0 picks a free one). */
+    /**
+     * Starts serving on {@code host:port} (port 0 picks a free one), guarded by {@code security}: every matched route
+     * goes through {@link RequestGuard} first.
+     */
     public static RestServer start(String host, int port, ModelCatalog catalog, Selector selector,
             EngineRegistry registry, HostProfile hostProfile, ModelManager models,
-            java.util.function.Consumer<RoutesConfig> moreRoutes) {
+            java.util.function.Consumer<RoutesConfig> moreRoutes, RestSecurity security) {
         AddressHolder address = new AddressHolder();
+        RequestGuard guard = new RequestGuard(security, BindPolicy.isLoopback(host), new PromptBound(models));
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.http.maxRequestSize = MAX_REQUEST_BYTES;
-            routes(config.routes, catalog, selector, registry, hostProfile, models, address);
+            config.http.maxRequestSize = security.maxJsonBytes();
+            if (!security.corsOrigins().isEmpty()) {
+                config.registerPlugin(new CorsPlugin(cors -> cors.addRule(rule -> {
+                    rule.allowHost(security.corsOrigins().get(0),
+                            security.corsOrigins().subList(1, security.corsOrigins().size()).toArray(String[]::new));
+                    rule.exposeHeader("WWW-Authenticate");
+                })));
+            }
+            config.routes.beforeMatched(guard::check);
+            routes(config.routes, catalog, selector, registry, hostProfile, models, address,
+                    security.access().enabled());
             moreRoutes.accept(config.routes);
             ErrorMapper.register(config.routes);
         });
         app.start(host, port);
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector jetty) {
+                jetty.setIdleTimeout(security.idleTimeout().toMillis());
+            }
+        }
         address.value = host + ":" + app.port();
         return new RestServer(app, address.value);
     }
 
     private static void routes(RoutesConfig routes, ModelCatalog catalog, Selector selector,
-            EngineRegistry registry, HostProfile host, ModelManager models, Supplier<String> address) {
-        ClusterHandler cluster = new ClusterHandler(host, address);
+            EngineRegistry registry, HostProfile host, ModelManager models, Supplier<String> address,
+            boolean authEnabled) {
+        ClusterHandler cluster = new ClusterHandler(host, address, authEnabled);
         routes.get("/status", cluster::status);
         routes.get("/v1/cluster/auth", cluster::auth);
         routes.get("/v1/cluster/info", cluster::info);
@@ -82,6 +107,13 @@ public final class RestServer implements AutoCloseable {
         public String get() {
             return value;
         }
+    }
+
+    /** Every registered route as {@code METHOD path-template}, straight from the router (for the access tests). */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path).distinct().toList();
     }
 
     public int port() {

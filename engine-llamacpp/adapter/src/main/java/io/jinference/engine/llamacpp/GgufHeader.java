@@ -31,6 +31,11 @@ final class GgufHeader {
     private static final int MAX_DIMENSIONS = 4;
     /** No real key or string value comes near this; a larger length means a damaged file. */
     private static final long MAX_STRING_BYTES = 64L * 1024 * 1024;
+    /**
+     * Arrays of arrays deeper than this are refused: llama.cpp's own models nest none, and reading an attacker's
+     * 200,000 levels recursively would overflow the stack.
+     */
+    static final int MAX_ARRAY_DEPTH = 8;
     private static final String TOKENS_KEY = "tokenizer.ggml.tokens";
 
     private final int version;
@@ -142,7 +147,7 @@ final class GgufHeader {
             List<String> tokens = new ArrayList<>();
             for (long i = 0; i < metadataCount; i++) {
                 String key = string("metadata key #" + i);
-                metadata.put(key, value(key, int32(), key.equals(TOKENS_KEY) ? tokens : null));
+                metadata.put(key, value(key, int32(), key.equals(TOKENS_KEY) ? tokens : null, 0));
             }
             long alignment = metadata.get("general.alignment") instanceof Long a ? a : DEFAULT_ALIGNMENT;
             if (alignment <= 0 || (alignment & (alignment - 1)) != 0) {
@@ -201,7 +206,8 @@ final class GgufHeader {
             return new long[] {offset, elements / type.blockSize * type.bytesPerBlock};
         }
 
-        private Object value(String key, int type, List<String> keepStrings) throws IOException, GgufFormatException {
+        private Object value(String key, int type, List<String> keepStrings, int depth)
+                throws IOException, GgufFormatException {
             switch (type) {
                 case 0: return (long) uint8();
                 case 1: return (long) (byte) uint8();
@@ -212,7 +218,7 @@ final class GgufHeader {
                 case 6: return (double) Float.intBitsToFloat(int32());
                 case 7: return uint8() != 0;
                 case 8: return string("value of " + key);
-                case 9: return skipArray(key, keepStrings);
+                case 9: return skipArray(key, keepStrings, depth + 1);
                 case 10: case 11: return int64();
                 case 12: return Double.longBitsToDouble(int64());
                 default:
@@ -221,7 +227,12 @@ final class GgufHeader {
         }
 
         /** Reads past an array; string elements are added to {@code keepStrings} when it is given. */
-        private Object skipArray(String key, List<String> keepStrings) throws IOException, GgufFormatException {
+        private Object skipArray(String key, List<String> keepStrings, int depth)
+                throws IOException, GgufFormatException {
+            if (depth > MAX_ARRAY_DEPTH) {
+                throw new GgufFormatException("Metadata '" + key + "' nests arrays more than " + MAX_ARRAY_DEPTH
+                        + " deep; a GGUF model has no such metadata");
+            }
             int elementType = int32();
             long count = int64();
             if (count < 0 || count > fileSize) {
@@ -240,7 +251,7 @@ final class GgufHeader {
                 }
             } else {
                 for (long i = 0; i < count; i++) {
-                    value(key, elementType, null);
+                    value(key, elementType, null, depth);
                 }
             }
             return count;

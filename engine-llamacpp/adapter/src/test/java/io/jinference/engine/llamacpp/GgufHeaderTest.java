@@ -1,6 +1,7 @@
 package io.jinference.engine.llamacpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jinference.testing.BrokenGguf;
@@ -47,6 +48,15 @@ class GgufHeaderTest {
             assertThatThrownBy(() -> GgufHeader.read(cut)).as("cut at %d", kept)
                     .isInstanceOf(GgufFormatException.class).hasMessageContaining("truncated");
         }
+    }
+
+    @Test
+    void metadataNested200000ArraysDeepIsRefusedNotAStackOverflow() {
+        Path deep = BrokenGguf.deeplyNestedArrays(dir.resolve("deep.gguf"), 200_000);
+        assertThatThrownBy(() -> GgufHeader.read(deep)).isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("nests arrays more than " + GgufHeader.MAX_ARRAY_DEPTH + " deep");
+        Path shallow = BrokenGguf.deeplyNestedArrays(dir.resolve("shallow.gguf"), GgufHeader.MAX_ARRAY_DEPTH - 1);
+        assertThatCode(() -> GgufHeader.read(shallow)).doesNotThrowAnyException();
     }
 
     @Test
