@@ -79,7 +79,8 @@ class BrokenBundlesTest {
                 "notes.txt is not a jar file");
         Path plain = TestBundleJar.write(home.resolve("plain.jar"), Map.of("Created-By", "javac"));
         assertRefused(upload(plain), 400, "plain.jar is a plain jar, not an OSGi bundle");
-        assertRefused(rest.post(ROUTE, Map.of("path", home.resolve("nowhere.jar").toString())), 400, "No file at");
+        assertRefused(rest.post(ROUTE, Map.of("path", home.resolve("nowhere.jar").toString())), 400,
+                "No bundle jar at that path");
     }
 
     @Test
