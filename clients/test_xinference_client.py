@@ -12,12 +12,13 @@ def chat_uid(models):
     return models.launch(model_engine="llama.cpp")
 
 
-def test_cluster_reports_no_auth(server_url):
-    # The client calls this in its constructor and reads "auth"; Jinference runs without authentication.
+def test_cluster_reports_auth(server_url):
+    # The client calls this without a key in its constructor and reads "auth" to know whether to send its key; this
+    # suite's server runs with a key file (scripts/run-client-tests.sh), so the answer is true.
     response = requests.get(f"{server_url}/v1/cluster/auth", timeout=10)
 
     assert response.status_code == 200
-    assert response.json() == {"auth": False}
+    assert response.json() == {"auth": True}
 
 
 def test_launch_without_uid_uses_the_model_name(chat_uid):
