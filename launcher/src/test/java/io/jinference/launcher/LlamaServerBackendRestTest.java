@@ -111,6 +111,13 @@ final class LlamaServerBackendRestTest {
         Http.Answer refused = http.post("/v1/models", qwen3OnJvm);
         assertThat(refused.status()).as(refused.body()).isEqualTo(400);
         assertThat(refused.detail()).contains("MODEL_UNSUPPORTED").contains("qwen3");
+
+        Map<String, Object> flagOnJvm = launchBody(tiny, "flag-jvm");
+        flagOnJvm.put("model_backend", "jvm");
+        flagOnJvm.put("flash_attn", "on");
+        Http.Answer notUnderstood = http.post("/v1/models", flagOnJvm);
+        assertThat(notUnderstood.status()).as(notUnderstood.body()).isEqualTo(400);
+        assertThat(notUnderstood.detail()).contains("does not understand the launch option [flash_attn]");
         assertThat(http.get("/status").status()).isEqualTo(200);
     }
 

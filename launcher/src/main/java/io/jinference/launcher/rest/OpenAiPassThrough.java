@@ -31,8 +31,14 @@ import java.util.concurrent.ExecutionException;
  * A client that goes away ({@link ClientConnection}) cancels the upstream request, which frees the server's slot.
  */
 final class OpenAiPassThrough {
+    /**
+     * Runs the client's own work on its selector thread instead of handing each read to a pool thread: every thread
+     * hop between a byte arriving from the engine and its write to the client is a wake-up that, on a host whose
+     * cores the engine keeps busy, waits for a time slice. Nothing blocking runs as a dependent action here; the
+     * handler thread waits on the body.
+     */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+            .executor(Runnable::run).connectTimeout(Duration.ofSeconds(2)).build();
     private static final byte[] DONE = "data: [DONE]".getBytes(StandardCharsets.US_ASCII);
     /** Upstream error bodies are read this far at most. */
     private static final int MAX_ERROR_BYTES = 64 * 1024;

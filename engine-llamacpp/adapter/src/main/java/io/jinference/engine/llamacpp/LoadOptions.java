@@ -25,11 +25,18 @@ record LoadOptions(int contextPerSlot, int threads, int parallelSlots, Long seed
         String pooling) {
 
     static final Set<String> POOLINGS = Set.of("cls", "last");
+    /**
+     * Every launch key this backend reads, the backend pin included. java-llama.cpp has no flags to pass anything
+     * else to, so any other key is refused rather than silently dropped.
+     */
+    static final Set<String> KEYS = Set.of("n_ctx", "n_threads", "n_parallel", "seed", "embedding", "pooling",
+            "model_backend");
 
     static final int DEFAULT_MAX_CONTEXT = 4096;
     static final int DEFAULT_PARALLEL = 4;
 
     static LoadOptions from(LoadRequest request, long modelContext, int cores) {
+        refuseUnknownKeys(request);
         int familyContext = request.family() == null ? 0 : request.family().contextLength();
         long trained = modelContext > 0 ? modelContext : familyContext > 0 ? familyContext : DEFAULT_MAX_CONTEXT;
         int context = request.intOption("n_ctx", (int) Math.min(trained, DEFAULT_MAX_CONTEXT));
@@ -49,6 +56,16 @@ record LoadOptions(int contextPerSlot, int threads, int parallelSlots, Long seed
             throw invalid("Launch option pooling must be one of " + new TreeSet<>(POOLINGS) + ", got '" + poolingValue + "'");
         }
         return new LoadOptions(context, threads, parallel, seed, request.booleanOption("embedding", false), pooling);
+    }
+
+    private static void refuseUnknownKeys(LoadRequest request) {
+        Set<String> unknown = new TreeSet<>(request.options().keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw invalid("The in-JVM llama.cpp backend (java-llama.cpp) does not understand the launch option"
+                    + (unknown.size() == 1 ? " " : "s ") + unknown + "; it reads " + new TreeSet<>(KEYS)
+                    + ". The llama-server backend (model_backend: server) passes other keys to llama-server as flags.");
+        }
     }
 
     /** The KV cache size handed to llama.cpp, which divides it among the slots. */

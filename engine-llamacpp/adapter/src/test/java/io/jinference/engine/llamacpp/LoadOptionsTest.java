@@ -49,6 +49,14 @@ class LoadOptionsTest {
         assertInvalid(Map.of("n_ctx", 1 << 20, "n_parallel", 4096), "too large");
     }
 
+    @Test
+    void refusesKeysItCannotHonourInsteadOfIgnoringThem() {
+        assertInvalid(Map.of("n_ctx", 512, "flash_attn", true, "cache_type_k", "q8_0"),
+                "does not understand the launch options [cache_type_k, flash_attn]");
+        assertThat(LoadOptions.from(request(Map.of("model_backend", "jvm")), 4096, 2).parallelSlots())
+                .isEqualTo(LoadOptions.DEFAULT_PARALLEL);
+    }
+
     private static void assertInvalid(Map<String, Object> options, String message) {
         assertThatThrownBy(() -> LoadOptions.from(request(options), 4096, 2))
                 .isInstanceOfSatisfying(EngineException.class,
