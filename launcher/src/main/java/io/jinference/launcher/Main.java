@@ -29,6 +29,14 @@ public final class Main implements Runnable {
     private Main() {
     }
 
+    /**
+     * The server's template renderer, made on first use: Jinjava and Guava are a third of the classes a client
+     * command would otherwise load, and a command such as {@code jinf download} never renders a template.
+     */
+    private static final class Templates {
+        static final ChatTemplateRenderer RENDERER = new ChatTemplateRenderer();
+    }
+
     /** Without a subcommand, show the usage. */
     @Override
     public void run() {
@@ -40,9 +48,9 @@ public final class Main implements Runnable {
             // Client commands print answers; Felix's and Jetty's progress lines would only bury them.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        ChatTemplateRenderer renderer = new ChatTemplateRenderer();
         CommandLine commandLine = new CommandLine(new Main())
-                .addSubcommand(new ServeCommand(renderer::render))
+                .addSubcommand(new ServeCommand((template, messages, variables) ->
+                        Templates.RENDERER.render(template, messages, variables)))
                 .addSubcommand(new EnginesCommand())
                 .addSubcommand(new LaunchCommand())
                 .addSubcommand(new ListCommand())
