@@ -61,6 +61,7 @@ public final class RestServer implements AutoCloseable {
         for (Connector connector : app.jettyServer().server().getConnectors()) {
             if (connector instanceof AbstractConnector jetty) {
                 jetty.setIdleTimeout(security.idleTimeout().toMillis());
+                HeaderDeadline.install(jetty, security.headerTimeout());
             }
         }
         address.value = host + ":" + app.port();
