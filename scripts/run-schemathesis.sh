@@ -76,7 +76,7 @@ timeout 600 "$schemathesis" run "$url/openapi.json" \
   --exclude-name 'DELETE /v1/engine-bundles/{id}' \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-30}" --seed "$seed" --workers 1 \
   --request-timeout 60 --continue-on-failure --suppress-health-check all \
-  --report ndjson --report-ndjson-path "$report" --no-color
+  --generation-database none --report ndjson --report-ndjson-path "$report" --no-color
 status=$?
 set -e
 counted=0
