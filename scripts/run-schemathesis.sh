@@ -68,7 +68,8 @@ set +e
 #   are tested against (the examples name its UID);
 # - DELETE /v1/engine-bundles/{id} with small generated ids uninstalls the core bundles (Felix SCR, llama.cpp).
 # Everything else runs, with the admin key: registrations, bundle installs from generated bodies, cache removal.
-timeout 600 "$schemathesis" run "$url/openapi.json" \
+# Run from the work folder: schemathesis keeps its replay store (.schemathesis/) in the current directory.
+(cd "$work" && timeout 600 "$schemathesis" run "$url/openapi.json" \
   --header "Authorization: Bearer $admin_key" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --exclude-name 'DELETE /v1/models/{model_uid}' \
@@ -76,7 +77,7 @@ timeout 600 "$schemathesis" run "$url/openapi.json" \
   --exclude-name 'DELETE /v1/engine-bundles/{id}' \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-30}" --seed "$seed" --workers 1 \
   --request-timeout 60 --continue-on-failure --suppress-health-check all \
-  --generation-database none --report ndjson --report-ndjson-path "$report" --no-color
+  --generation-database none --report ndjson --report-ndjson-path "$report" --no-color)
 status=$?
 set -e
 counted=0
