@@ -52,7 +52,7 @@ final class SecurityDefectsTest {
     static JinferenceServer start(Path home) {
         Distribution distribution = new Distribution(Path.of(System.getProperty("jinference.dist")));
         RestSecurity security = RestSecurity.open().withLimits(RestSecurity.open().maxJsonBytes(), UPLOAD_LIMIT,
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2)).withHeaderTimeout(Duration.ofSeconds(2));
         return JinferenceServer.start(home, distribution.bundleFolders(home), "127.0.0.1", 0, null,
                 new ChatTemplateRenderer()::render, security, false);
     }
@@ -114,6 +114,25 @@ final class SecurityDefectsTest {
                 "{\"path\": " + Http.MAPPER.writeValueAsString(text.toString()) + "}").body();
         String folder = http.json("POST", "/v1/engine-bundles", null, "{\"path\": \"/etc\"}").body();
         assertThat(existing).isEqualTo(missing).isEqualTo(folder);
+        assertStillServing();
+    }
+
+    @Test
+    void aModelPathAnswersTheSameWhetherTheFileIsMissingOrNoModel() throws IOException {
+        Path text = Files.writeString(root.resolve("secret.txt"), "root:x:0:0");
+        List<RawHttp.Answer> answers = Stream.of("/no/such/model.gguf", text.toString(), "/etc/hostname", "bad\u0000")
+                .map(path -> {
+                    try {
+                        return http.json("POST", "/v1/models", null, Http.MAPPER.writeValueAsString(Map.of(
+                                "model_name", "smollm2-instruct", "model_format", "ggufv2", "model_path", path)));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList();
+        for (RawHttp.Answer answer : answers) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+            assertThat(answer.body()).isEqualTo(answers.get(0).body()).doesNotContain("root:x", "secret.txt");
+        }
         assertStillServing();
     }
 
@@ -243,6 +262,94 @@ final class SecurityDefectsTest {
             assertThat(new String(rest, StandardCharsets.US_ASCII)).doesNotContain("200 OK");
         }
         assertStillServing();
+    }
+
+    /**
+     * Slowloris: one header byte a second never lets the idle timeout (2 s here) fire. The header deadline (2 s) must
+     * close the connection while the client is still trickling; the test gives up trickling only after 60 bytes (a
+     * minute), far past the one to two deadlines the server needs.
+     */
+    @Test
+    void aConnectionThatTricklesItsHeaderIsClosedByTheHeaderDeadline() throws Exception {
+        byte[] header = ("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + "a".repeat(200))
+                .getBytes(StandardCharsets.US_ASCII);
+        int sent = 0;
+        boolean closed = false;
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(50);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            while (sent < 60 && !closed) {
+                try {
+                    out.write(header[sent]);
+                    out.flush();
+                    sent++;
+                } catch (IOException e) {
+                    closed = true;
+                    break;
+                }
+                Thread.sleep(1000);
+                try {
+                    closed = in.read() < 0;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing from the server yet: the connection is open
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+        }
+        assertThat(closed).as("closed by the server after " + sent + " bytes at one a second").isTrue();
+        assertThat(sent).isLessThan(60);
+        assertStillServing();
+    }
+
+    /**
+     * A chat template of three nested {@code range()} loops would render for ever. Launching it must end (launched
+     * or refused with a 4xx), a chat must end with a 4xx naming the template, and once the model is terminated no
+     * model host of it remains and this JVM (the server) does not keep a core busy: its CPU time over a few seconds
+     * stays far below one core's worth.
+     */
+    @Test
+    void aLoopingChatTemplateEndsWithAClearErrorAndLeavesNothingBusy() throws Exception {
+        String loop = "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{{ c }}"
+                + "{% endfor %}{% endfor %}{% endfor %}";
+        Path gguf = TinyGguf.builder().contextLength(512).chatTemplate(loop).write(root.resolve("looping.gguf"));
+        java.util.Set<Long> before = descendants();
+        RawHttp.Answer launched = launchGguf("looping-template", gguf);
+        if (launched.status() == 200) {
+            RawHttp.Answer chat = http.json("POST", "/v1/chat/completions", null, "{\"model\": \"looping-template\", "
+                    + "\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": 1}");
+            assertThat(chat.status()).as(chat.body()).isBetween(400, 499);
+            assertThat(chat.json().path("detail").asText()).containsIgnoringCase("template");
+            assertThat(http.send("DELETE", "/v1/models/looping-template", Map.of(), null).status()).isEqualTo(200);
+        } else {
+            assertThat(launched.status()).as(launched.body()).isBetween(400, 499);
+            assertThat(launched.json().path("detail").asText()).contains("chat template");
+        }
+        // terminate waits for the model host to exit; a host left behind would show here
+        java.util.Set<Long> left = descendants();
+        left.removeAll(before);
+        assertThat(left).as("model host processes left after terminate").isEmpty();
+        long ticksBefore = ownCpuTicks();
+        long wallBefore = System.nanoTime();
+        Thread.sleep(3000);
+        double cpuSeconds = (ownCpuTicks() - ticksBefore) / 100.0;
+        double wallSeconds = (System.nanoTime() - wallBefore) / 1e9;
+        assertThat(cpuSeconds).as("CPU seconds this JVM used over " + wallSeconds + " s after terminate")
+                .isLessThan(wallSeconds * 0.8);
+        assertStillServing();
+    }
+
+    private static java.util.Set<Long> descendants() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    /** utime + stime of this process from /proc/self/stat, in clock ticks (USER_HZ, 100 on Linux). */
+    private static long ownCpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** Launches a GGUF file as the tiny llama family, the way ServingTest does. */

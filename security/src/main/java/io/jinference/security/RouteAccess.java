@@ -33,6 +33,7 @@ public final class RouteAccess {
     static {
         // health and the API description
         put("GET /status", Access.PUBLIC);
+        put("GET /openapi.json", Access.PUBLIC);
         // the cluster as Xinference clients probe it on connect
         // xinference-client asks this without a key, to learn whether to send one
         put("GET /v1/cluster/auth", Access.PUBLIC);

@@ -51,6 +51,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout-seconds", defaultValue = "60", description = "Close connections idle this long "
             + "(default: ${DEFAULT-VALUE})")
     long idleTimeoutSeconds;
+    @Option(names = "--header-timeout-seconds", defaultValue = "30", description = "Close connections still sending "
+            + "one request's headers after this long, however slowly they trickle in (default: ${DEFAULT-VALUE})")
+    long headerTimeoutSeconds;
     @Option(names = "--trusted-signers", description = "Key store (PKCS12 or JKS) of the certificates whose signed "
             + "jars may be installed; its password, if any, in $JINFERENCE_TRUSTED_SIGNERS_PASSWORD")
     Path trustedSigners;
@@ -73,6 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
                 usersMayLaunch);
         RestSecurity security = RestSecurity.open().withAccess(access)
                 .withLimits(maxBodyBytes, maxUploadBytes, Duration.ofSeconds(idleTimeoutSeconds))
+                .withHeaderTimeout(Duration.ofSeconds(headerTimeoutSeconds))
                 .withCorsOrigins(corsOrigins == null ? List.of() : corsOrigins);
         if (trustedSigners != null) {
             String password = System.getenv("JINFERENCE_TRUSTED_SIGNERS_PASSWORD");

@@ -64,6 +64,9 @@ final class ChatCompletionsHandler {
                 if (!"text".equals(part.path("type").asText())) {
                     throw ApiError.badRequest("Only text content parts are supported, got " + part.path("type"));
                 }
+                if (!part.path("text").isTextual()) {
+                    throw ApiError.badRequest("A text content part's text must be a string");
+                }
                 text.append(part.path("text").asText());
             }
             return text.toString();

@@ -69,6 +69,7 @@ final class ModelsHandler {
                 throw ApiError.badRequest(field + " is too long: at most " + MAX_NAME_BYTES + " bytes");
             }
         }
+        ModelPathCheck.requireModel(Json.text(body, "model_path"));
         LaunchSpec spec = new LaunchSpec(Json.requiredText(body, "model_name"), Json.text(body, "model_engine"),
                 Json.text(body, "engine_version"), Json.text(body, "model_format"),
                 size(body.get("model_size_in_billions")), Json.text(body, "quantization"),

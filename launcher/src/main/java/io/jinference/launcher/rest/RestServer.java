@@ -61,6 +61,7 @@ public final class RestServer implements AutoCloseable {
         for (Connector connector : app.jettyServer().server().getConnectors()) {
             if (connector instanceof AbstractConnector jetty) {
                 jetty.setIdleTimeout(security.idleTimeout().toMillis());
+                HeaderDeadline.install(jetty, security.headerTimeout());
             }
         }
         address.value = host + ":" + app.port();
@@ -72,6 +73,7 @@ public final class RestServer implements AutoCloseable {
             boolean authEnabled) {
         ClusterHandler cluster = new ClusterHandler(host, address, authEnabled);
         routes.get("/status", cluster::status);
+        routes.get("/openapi.json", OpenApiDocument.load()::serve);
         routes.get("/v1/cluster/auth", cluster::auth);
         routes.get("/v1/cluster/info", cluster::info);
         routes.get("/v1/cluster/devices", cluster::devices);

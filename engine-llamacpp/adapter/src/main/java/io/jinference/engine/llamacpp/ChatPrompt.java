@@ -68,6 +68,30 @@ final class ChatPrompt {
         return new ChatPrompt(FALLBACK_TEMPLATE, Source.FALLBACK, null, header);
     }
 
+    /**
+     * llama.cpp renders the GGUF's template itself while it loads the model (b4916's minja probes what the template
+     * supports), in native code with no time limit and no way to stop it but killing the process. A template that
+     * loops for ever would hang the launch and keep a core busy, so it is first rendered here, under the host's
+     * renderer time limit, and a template that runs past it is refused before llama.cpp sees the file. Other render
+     * failures are left to {@link #of} (a template may refuse the probe's system message, for one).
+     */
+    static void requireFinishes(GgufHeader header, EngineContext context) {
+        Optional<String> embedded = header.chatTemplate();
+        if (embedded.isEmpty()) {
+            return;
+        }
+        try {
+            new ChatPrompt(embedded.get(), Source.GGUF, null, header).render(PROBE, context);
+        } catch (EngineException e) {
+            // the renderer's time-limit message (ChatTemplateRenderer#tooSlow); no typed signal crosses the API
+            if (e.getMessage() != null && e.getMessage().contains("did not finish rendering")) {
+                throw new EngineException(EngineException.Kind.LOAD_FAILED, "The GGUF's chat template "
+                        + "(tokenizer.chat_template) does not finish: " + e.getMessage()
+                        + ". llama.cpp would render it at load without a time limit, so the model is not loaded", e);
+            }
+        }
+    }
+
     Source source() {
         return source;
     }

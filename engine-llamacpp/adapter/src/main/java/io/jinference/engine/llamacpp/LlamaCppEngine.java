@@ -63,6 +63,7 @@ public final class LlamaCppEngine implements InferenceEngine {
                     + " is not one that llama.cpp b4916 (java-llama.cpp 4.2.0, the in-JVM backend) can run; the"
                     + " server backend (llama-server, `jinf runtimes install llama.cpp`) runs current architectures");
         }
+        ChatPrompt.requireFinishes(header, context);
         String nativeFailure = NativeRuntime.ensureLoaded(nativeDir);
         if (nativeFailure != null) {
             throw loadFailed(nativeFailure);

@@ -141,10 +141,25 @@ final class LlamaCppModel implements RunningModel {
         } catch (EngineException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new EngineException(EngineException.Kind.INTERNAL, "llama.cpp failed: " + e.getMessage(), e);
+            throw failure(e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * llama.cpp b4916 refuses a decode when its shared KV cache has no room left for the batch (concurrent requests
+     * that each run to the end of their context can fill it); it then stops every request in the batch. That is a
+     * capacity limit of the moment, not a bug: 503, so that clients retry.
+     */
+    private static EngineException failure(RuntimeException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (message.contains("KV size") || message.contains("KV cache is full")) {
+            return new EngineException(EngineException.Kind.UNAVAILABLE, "The model's KV cache is full with "
+                    + "concurrent requests; retry, or launch with fewer n_parallel or a larger n_ctx (llama.cpp: "
+                    + message + ")", e);
+        }
+        return new EngineException(EngineException.Kind.INTERNAL, "llama.cpp failed: " + message, e);
     }
 
     private Generation stream(LlamaIterator tokens, TokenSink sink, int promptTokens, int budget) {
