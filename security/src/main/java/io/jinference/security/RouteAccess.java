@@ -66,6 +66,8 @@ public final class RouteAccess {
         put("DELETE /v1/engine-bundles/{id}", Access.ADMIN);
         put("GET /v1/cache/models", Access.ADMIN);
         put("DELETE /v1/cache/models", Access.ADMIN);
+        // Prometheus metrics: every model's name and traffic, so admin only
+        put("GET /metrics", Access.ADMIN);
     }
 
     private RouteAccess() {
