@@ -6,6 +6,7 @@ import io.jinference.hub.HubModelFiles;
 import io.jinference.hub.HubSettings;
 import io.jinference.hub.LaunchDownloads;
 import io.jinference.hub.ModelHub;
+import io.jinference.launcher.rest.ConsoleRoutes;
 import io.jinference.launcher.rest.EngineBundlesHandler;
 import io.jinference.launcher.rest.HubHandler;
 import io.jinference.launcher.rest.Observed;
@@ -108,6 +109,7 @@ public final class JinferenceServer implements AutoCloseable {
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
                     host, models, routes -> {
                         Observed.register(routes, metrics);
+                        ConsoleRoutes.register(routes, models);
                         EngineBundlesHandler.register(routes, hotplug, models, security.maxUploadBytes());
                         HubHandler.register(routes, models, downloads, new CacheInventory(hub.hfCache()),
                                 world.catalog());
