@@ -40,7 +40,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web console at {@code /ui} in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
  * driven by Selenium) against a real server with API keys: the engines and their reasons for SmolLM2 on this host
  * and on {@code linux-x86_64-cuda}; launching SmolLM2 from the form; a streamed chat that answers Paris; terminating
- * it; uploading and removing the ONNX example engine bundle; and a wrong API key shown as an error. Screenshots go to
+ * it; uploading and removing the ONNX example engine bundle; a registration added from JSON and the validator's
+ * refusal of another; and a wrong API key shown as an error. Screenshots go to
  * {@code target/console-screenshots/}. Without {@code /usr/bin/chromedriver} the test is skipped, except on CI
  * ({@code CI=true}), where it fails.
  */
@@ -202,6 +203,26 @@ final class ConsoleBrowserTest {
 
     @Test
     @Order(6)
+    void aRegistrationIsAddedFromJsonAndTheValidatorsErrorIsShown() {
+        open("registrations");
+        browser.findElement(By.id("registration-add")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("registration-outcome"), "Registered my-smollm2"));
+        waitFor(By.cssSelector("#registrations li.registration"));
+        WebElement json = browser.findElement(By.id("registration-json"));
+        json.clear();
+        json.sendKeys("{\"version\": 2, \"model_name\": \"qwen3\", \"model_ability\": [\"chat\"], "
+                + "\"model_specs\": [{\"model_format\": \"ggufv2\", \"model_size_in_billions\": 1, "
+                + "\"quantization\": \"q4_0\"}]}");
+        browser.findElement(By.id("registration-add")).click();
+        WebElement error = new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+        assertThat(error.getText()).contains("HTTP 400").contains("qwen3");
+        screenshot("registrations");
+    }
+
+    @Test
+    @Order(7)
     void aWrongApiKeyIsShownAsAnError() {
         open("engines");
         useKey("not-a-key");

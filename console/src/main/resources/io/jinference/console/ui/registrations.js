@@ -2,10 +2,9 @@
 import { get, post, del, el } from '/ui/api.js';
 
 const EXAMPLE = JSON.stringify({
-  version: 2, context_length: 2048, model_name: 'my-smollm2', model_lang: ['en'], model_ability: ['chat'],
-  model_family: 'smollm2-instruct', model_specs: [{ model_format: 'ggufv2', model_size_in_billions: '135m',
-    quantization: 'q4_1', model_id: 'HuggingFaceTB/SmolLM2-135M-Instruct-GGUF',
-    model_file_name_template: 'smollm2-135m-instruct-{quantization}.gguf' }],
+  version: 2, context_length: 2048, model_name: 'my-smollm2', model_lang: ['en'], model_ability: ['chat', 'generate'],
+  model_family: 'smollm2-instruct', model_specs: [{ model_format: 'ggufv2', model_size_in_billions: '0_135',
+    quantization: 'q4_1', model_uri: 'file:///models/my-smollm2.gguf' }],
 }, null, 2);
 
 export async function render(container, page) {
