@@ -95,6 +95,16 @@ public final class ModelInstance {
         processes.add(process);
     }
 
+    /** How often its engine server processes were started again after they died. */
+    public int restarts() {
+        return processes.stream().mapToInt(process -> Math.max(0, process.generation() - 1)).sum();
+    }
+
+    /** The last {@code count} lines its engine server processes logged (none for a model served in process). */
+    public List<String> logTail(int count) {
+        return processes.stream().flatMap(process -> process.lastLogLines(count).stream()).toList();
+    }
+
     private ManagedProcess deadProcess() {
         return processes.stream().filter(process -> process.state() != ManagedProcess.State.READY
                 && process.state() != ManagedProcess.State.STOPPED).findFirst().orElse(null);

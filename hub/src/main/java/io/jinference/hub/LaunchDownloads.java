@@ -17,4 +17,9 @@ public final class LaunchDownloads {
     public Optional<DownloadProgress> of(String uid) {
         return Optional.ofNullable(byUid.get(uid));
     }
+
+    /** Every launch's download by model UID, as it stands now. */
+    public Map<String, DownloadProgress> all() {
+        return Map.copyOf(byUid);
+    }
 }

@@ -6,8 +6,13 @@ import io.jinference.hub.HubModelFiles;
 import io.jinference.hub.HubSettings;
 import io.jinference.hub.LaunchDownloads;
 import io.jinference.hub.ModelHub;
+import io.jinference.launcher.rest.ConsoleRoutes;
 import io.jinference.launcher.rest.EngineBundlesHandler;
 import io.jinference.launcher.rest.HubHandler;
+import io.jinference.launcher.rest.Observed;
+import io.jinference.metrics.DownloadState;
+import io.jinference.metrics.EngineBundleState;
+import io.jinference.metrics.ServerMetrics;
 import io.jinference.launcher.rest.RestSecurity;
 import io.jinference.launcher.rest.RestServer;
 import io.jinference.modelhost.ModelHostCommand;
@@ -19,6 +24,7 @@ import io.jinference.security.BindPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +49,11 @@ public final class JinferenceServer implements AutoCloseable {
     private final ModelManager models;
     private final RestServer rest;
     private final EngineHotplug hotplug;
+    private final ServerMetrics metrics;
 
-    private JinferenceServer(EngineWorld world, ModelManager models, RestServer rest, EngineHotplug hotplug) {
+    private JinferenceServer(EngineWorld world, ModelManager models, RestServer rest, EngineHotplug hotplug,
+            ServerMetrics metrics) {
+        this.metrics = metrics;
         this.world = world;
         this.models = models;
         this.rest = rest;
@@ -96,18 +105,31 @@ public final class JinferenceServer implements AutoCloseable {
                     drainTimeout(), modelHosts(), new ProcessSupervisor(home), new HubModelFiles(home, hub, downloads));
             world.bundleContext().addBundleListener(new EngineBundleModels(models));
             EngineHotplug hotplug = EngineHotplug.start(world, home, security.jarTrust());
+            ServerMetrics metrics = metrics(models, hotplug, downloads);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
                     host, models, routes -> {
+                        Observed.register(routes, metrics);
+                        ConsoleRoutes.register(routes, models);
                         EngineBundlesHandler.register(routes, hotplug, models, security.maxUploadBytes());
                         HubHandler.register(routes, models, downloads, new CacheInventory(hub.hfCache()),
                                 world.catalog());
                     }, security);
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
-            return new JinferenceServer(world, models, rest, hotplug);
+            return new JinferenceServer(world, models, rest, hotplug, metrics);
         } catch (RuntimeException e) {
             world.close();
             throw e;
         }
+    }
+
+    /** The metrics of models, engine bundles and launch downloads, read at each scrape. */
+    private static ServerMetrics metrics(ModelManager models, EngineHotplug hotplug, LaunchDownloads downloads) {
+        return new ServerMetrics(models, () -> hotplug.bundles().list().stream()
+                .map(bundle -> new EngineBundleState(bundle.id(), bundle.symbolicName(), bundle.version(),
+                        bundle.state().toLowerCase(Locale.ROOT))).toList(),
+                () -> downloads.all().entrySet().stream().map(download -> new DownloadState(download.getKey(),
+                        download.getValue().stage().name().toLowerCase(Locale.ROOT), download.getValue().doneBytes(),
+                        download.getValue().totalBytes())).toList());
     }
 
     /**
@@ -159,6 +181,7 @@ public final class JinferenceServer implements AutoCloseable {
         rest.close();
         hotplug.close();
         models.close();
+        metrics.close();
         world.close();
     }
 }

@@ -67,6 +67,13 @@ public final class RouteAccess {
         put("DELETE /v1/engine-bundles/{id}", Access.ADMIN);
         put("GET /v1/cache/models", Access.ADMIN);
         put("DELETE /v1/cache/models", Access.ADMIN);
+        // Prometheus metrics: every model's name and traffic, so admin only
+        put("GET /metrics", Access.ADMIN);
+        // the web console's files hold no data (the API routes it calls keep their roles); a model's engine log
+        // names files and hosts
+        put("GET /ui", Access.PUBLIC);
+        put("GET /ui/{asset}", Access.PUBLIC);
+        put("GET /v1/models/{model_uid}/logs", Access.ADMIN);
     }
 
     private RouteAccess() {

@@ -46,12 +46,12 @@ public final class LaunchCommand extends RemoteCommand {
         body.put("engine_version", engineVersion);
         body.put("relaunch_on_update", relaunchOnUpdate);
         body.put("n_parallel", nParallel);
-        if (modelPath != null || noProgress) {
+        if (noProgress) {
             out().println(client.post("/v1/models", body).path("model_uid").asText());
             return;
         }
-        // Without a local path the server may download the files first: launch without waiting and show how far
-        // it is until the model serves.
+        // Launch without waiting and show how far it is until the model serves: the download (without a local
+        // path the server may fetch the files first), then the state while the engine loads it.
         String uid = client.post("/v1/models?wait_ready=false", body).path("model_uid").asText();
         awaitReady(client, uid);
         out().println(uid);
@@ -67,6 +67,8 @@ public final class LaunchCommand extends RemoteCommand {
                             () -> download.path("downloaded_bytes").asLong());
                 }
                 String status = progress.path("status").asText();
+                bar.setExtraMessage(download.isObject() && !"done".equals(download.path("stage").asText())
+                        ? "downloading" : status);
                 if (status.equals("ready")) {
                     return;
                 }

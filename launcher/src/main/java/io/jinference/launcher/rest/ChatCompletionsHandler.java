@@ -23,6 +23,7 @@ final class ChatCompletionsHandler {
     void create(Context ctx) {
         ObjectNode body = Json.body(ctx);
         String uid = Json.requiredText(body, "model");
+        Observed.of(ctx).model(uid);
         RunningModel model = models.ready(uid);
         try (ClientConnection client = ClientConnection.watch(ctx)) {
             if (OpenAiPassThrough.forward(ctx, model, "/v1/chat/completions", body, uid, client)) {

@@ -25,6 +25,7 @@ final class EmbeddingsHandler {
     void create(Context ctx) {
         ObjectNode body = Json.body(ctx);
         String model = Json.requiredText(body, "model");
+        Observed.of(ctx).model(model);
         RunningModel running = models.ready(model);
         try (ClientConnection client = ClientConnection.watch(ctx)) {
             if (OpenAiPassThrough.forward(ctx, running, "/v1/embeddings", body, model, client)) {

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.jinference.api.EngineException;
 import io.jinference.api.Generation;
 import io.jinference.api.TokenSink;
+import io.jinference.metrics.RequestRecord;
 import io.jinference.runtime.ModelStoppedException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,6 +37,7 @@ final class GenerationResponder {
         } else {
             BufferedSink sink = new BufferedSink(client);
             Generation generation = generate.apply(sink);
+            countUsage(ctx, generation);
             if (!client.gone()) {
                 Json.send(ctx, shape.response(sink.text(), generation));
             }
@@ -44,9 +46,14 @@ final class GenerationResponder {
 
     private static void stream(Context ctx, ClientConnection client, GenerationOptions options, OpenAiShape shape,
             Function<TokenSink, Generation> generate) {
-        SseStream events = new SseStream(() -> openEventStream(ctx), client, shape.openingChunk(), shape::chunk);
+        RequestRecord record = Observed.of(ctx);
+        SseStream events = new SseStream(() -> openEventStream(ctx), client, shape.openingChunk(), text -> {
+            record.firstToken();
+            return shape.chunk(text);
+        });
         try {
             Generation generation = generate.apply(events);
+            countUsage(ctx, generation);
             events.send(shape.finalChunk(generation));
             if (options.includeUsage()) {
                 events.send(shape.usageChunk(generation));
@@ -56,9 +63,16 @@ final class GenerationResponder {
                 throw e;
             }
             logUnexpected(shape.model, e);
+            record.error(type(e));
             events.send(Map.of("error", error(e)));
         }
         events.done();
+    }
+
+    private static void countUsage(Context ctx, Generation generation) {
+        if (generation.usage() != null) {
+            Observed.of(ctx).usage(generation.usage().promptTokens(), generation.usage().completionTokens());
+        }
     }
 
     private static OutputStream openEventStream(Context ctx) {
@@ -89,7 +103,7 @@ final class GenerationResponder {
         return error;
     }
 
-    private static String type(RuntimeException e) {
+    static String type(RuntimeException e) {
         if (e instanceof ModelStoppedException) {
             return "model_terminated";
         }

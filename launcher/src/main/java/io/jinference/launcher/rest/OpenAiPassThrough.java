@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.jinference.api.OpenAiUpstream;
 import io.jinference.api.RunningModel;
+import io.jinference.metrics.RequestIds;
+import io.jinference.metrics.SseUsage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -84,6 +86,7 @@ final class OpenAiPassThrough {
         rename = upstream.model().equals(uid) ? null : new ModelRename(upstream.model(), uid);
         HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve(path))
                 .header("Content-Type", "application/json")
+                .header(RequestIds.HEADER, Observed.of(ctx).id())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(requestBytes(upstream))).build();
         CompletableFuture<HttpResponse<InputStream>> pending = HTTP.sendAsync(request,
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -112,6 +115,7 @@ final class OpenAiPassThrough {
                 copyEvents(answer, contentType);
             } else {
                 byte[] document = answer.readAllBytes();
+                SseUsage.document(Observed.of(ctx), document, document.length);
                 ctx.contentType(contentType).result(rename == null ? document
                         : rename.apply(document, document.length));
             }
@@ -146,6 +150,7 @@ final class OpenAiPassThrough {
             int end = lastEventEnd(buffer, held);
             if (end > 0) {
                 done |= contains(buffer, end, DONE);
+                SseUsage.events(Observed.of(ctx), buffer, end);
                 boolean written = rename == null ? writeToClient(buffer, end)
                         : writeToClient(rename.apply(buffer, end));
                 if (!written) {
@@ -187,6 +192,7 @@ final class OpenAiPassThrough {
     /** Ends a started stream that broke: an error event OpenAI clients raise, then {@code [DONE]}. */
     private void endStream(RuntimeException failure) {
         GenerationResponder.logUnexpected(uid, failure);
+        Observed.of(ctx).error(GenerationResponder.type(failure));
         String event = "data: " + Json.write(Map.of("error", GenerationResponder.error(failure)))
                 + "\n\ndata: [DONE]\n\n";
         writeToClient(event.getBytes(StandardCharsets.UTF_8));
