@@ -116,15 +116,16 @@ check() {
   await gguf
   [ -x "$server_binary" ] || { log "no $server_binary after the build"; exit 1; }
   export JINFERENCE_LLAMA_SERVER=$server_binary
-  nvidia-smi --query-gpu=index,name,memory.total,memory.free,compute_cap --format=csv,noheader,nounits | tee "$out/nvidia-smi.txt"
+  "${JINFERENCE_NVIDIA_SMI:-nvidia-smi}" --query-gpu=index,name,memory.total,memory.free,compute_cap \
+    --format=csv,noheader,nounits | tee "$out/nvidia-smi.txt"
   cat "$(dirname "$server_binary")/runtime.json" > "$out/runtime.json"
   "$jinf" engines smollm2-instruct --format ggufv2 | tee "$out/engines.txt"
-  local port serve_pid
+  local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   base=http://127.0.0.1:$port
   "$jinf" serve --port "$port" > "$out/serve.log" 2>&1 &
   serve_pid=$!
-  trap 'kill $serve_pid 2>/dev/null; wait $serve_pid 2>/dev/null' EXIT
+  trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null' EXIT
   until curl -sf "$base/status" > /dev/null; do sleep 0.5; done
   curl -sS "$base/v1/engines/smollm2-instruct/explain?model_format=ggufv2" > "$out/explain.json"
   log "choice: $(json 'd["choice"]["why"]' < "$out/explain.json")"

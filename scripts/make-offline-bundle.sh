@@ -49,11 +49,43 @@ done
 if has runtime; then
   # jdeps sees the class references; the modules below are reached only through service loading or reflection
   # (TLS ciphers, zip file systems, com.sun.management), which the reference host run needed as well.
-  # one jar at a time: given together, the modular jars among them are resolved as modules and jdeps stops at the
-  # first module it cannot find (progressbar → org.jline.terminal)
-  found=$(for jar in "$work"/jinference/lib/*.jar "$work"/jinference/system/*.jar "$work"/jinference/engines/*.jar; do
-      "$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$jar" 2>/dev/null | tail -1 || true
-    done | tr ',' '\n' | grep -E '^(java|jdk)\.' | sort -u | paste -sd, -)
+  # One jar at a time (given together, the modular jars among them are resolved as modules and jdeps stops at the
+  # first module it cannot find: progressbar → org.jline.terminal), in one JVM: a JVM start per jar took minutes.
+  cat > "$work/JdepsModules.java" <<'JAVA'
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.TreeSet;
+import java.util.spi.ToolProvider;
+
+public class JdepsModules {
+    public static void main(String[] jars) {
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
+        TreeSet<String> modules = new TreeSet<>();
+        for (String jar : jars) {
+            StringWriter out = new StringWriter();
+            int exitCode;
+            try {
+                exitCode = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "--print-module-deps",
+                        "--ignore-missing-deps", "--multi-release", "17", jar);
+            } catch (RuntimeException e) {
+                // a modular jar whose required modules are not on its own path: the fixed list below covers it
+                exitCode = 1;
+            }
+            if (exitCode == 0) {
+                String[] lines = out.toString().strip().split("\n");
+                for (String module : lines[lines.length - 1].split(",")) {
+                    if (module.trim().matches("(java|jdk)\\..+")) {
+                        modules.add(module.trim());
+                    }
+                }
+            }
+        }
+        System.out.println(String.join(",", modules));
+    }
+}
+JAVA
+  found=$("$jdk/bin/java" "$work/JdepsModules.java" "$work"/jinference/lib/*.jar "$work"/jinference/system/*.jar \
+    "$work"/jinference/engines/*.jar)
   modules=$(printf '%s\n' ${found//,/ } java.base java.logging java.management java.naming java.net.http java.sql \
     java.xml java.desktop java.instrument jdk.unsupported jdk.crypto.ec jdk.zipfs jdk.management | sort -u | paste -sd, -)
   echo "jlink modules (jdeps: $found): $modules"
