@@ -284,8 +284,9 @@ public final class ModelManager implements AutoCloseable {
 
     /** Registers the model under its UID and places it on GPUs, under the lock so that launches see each other. */
     private synchronized ModelInstance register(LaunchSpec launch, ModelFamily family, Choice choice) {
-        List<Integer> placement = GpuPlacement.place(launch.options(), gpus.read(),
-                choice.engine().drivesGpuOf(host), choice.engine().label(), modelsPerGpu());
+        // a given host profile describes another machine: its GPUs are not this one's to place on
+        List<Integer> placement = GpuPlacement.place(launch.options(), host.probed() ? gpus.read() : List.of(),
+                host.probed() && choice.engine().drivesGpuOf(host), choice.engine().label(), modelsPerGpu());
         String uid = launch.modelUid();
         if (uid != null && !uid.isBlank()) {
             ModelInstance existing = models.get(uid);
