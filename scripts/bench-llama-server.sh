@@ -5,7 +5,8 @@
 # Llama (random weights, scripts/make-bench-gguf.py): decode (single stream and 8 streams, streaming, tok/s and time
 # to first token) and prefill (a long prompt with the prompt cache off, one output token).
 #   scripts/bench-llama-server.sh            # needs $JINFERENCE_LLAMA_SERVER or `jinf runtimes install llama.cpp`
-# Environment: ROUNDS (3), REQUESTS (12), THREADS (2), DECODE_TOKENS (64), PROMPT_WORDS (400).
+# Environment: ROUNDS (3), REQUESTS (12), THREADS (2), DECODE_TOKENS (64), PROMPT_WORDS (400), LAUNCH_ENGINE
+# (llama.cpp, pinned to the server backend; set it empty to name no engine and let the selection choose, as on a GPU host).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -35,13 +36,17 @@ until curl -sf "$base/status" > /dev/null; do sleep 0.5; done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); threads $threads, 8 slots"
 for model in "$smollm2" "$big"; do
   uid=bench-$(basename "$model" .gguf | tr 'A-Z._' 'a-z--')
+  engine=${LAUNCH_ENGINE-llama.cpp}
+  pinned=${engine:+\"model_engine\": \"$engine\", \"model_backend\": \"server\",}
   curl -sf "$base/v1/models" -H 'Content-Type: application/json' -d "{\"model_name\": \"smollm2-instruct\",
-    \"model_format\": \"ggufv2\", \"model_engine\": \"llama.cpp\", \"model_backend\": \"server\",
+    \"model_format\": \"ggufv2\", $pinned
     \"model_uid\": \"$uid\", \"model_path\": \"$model\", \"n_parallel\": 8, \"n_threads\": $threads,
     \"n_ctx\": 1024}" > /dev/null
   direct=$(curl -sf "$base/v1/models/$uid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["engine_details"]["server_url"])')
   echo
   echo "## $(basename "$model") (llama-server at $direct, through Jinference at $base)"
+  curl -sf "$base/v1/models/$uid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("placed on GPU(s)",
+    d["accelerators"], "by", d["engine_details"].get("runtime"), "; why:", d["why"])'
   python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1,8 \
     --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests"
   python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1 \

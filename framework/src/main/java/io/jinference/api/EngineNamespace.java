@@ -38,6 +38,12 @@ public final class EngineNamespace {
      * starting with {@code #} are comments.
      */
     public static final String MODELS_RESOURCE = "models.resource";
+    /**
+     * The command that installs a runtime with which this engine drives a GPU, {@code {kind}} standing for the host's
+     * GPU kind (cuda, metal, vulkan): said when the engine is chosen on a GPU host but its installed runtime drives the
+     * CPU only; {@code String}, optional.
+     */
+    public static final String GPU_INSTALL = "gpu.install";
     /** Tie-breaker when the selection policy does not order two engines: higher wins; {@code Long}. */
     public static final String PRIORITY = "priority";
 

@@ -37,6 +37,9 @@ public final class HostProfiles {
         presets.put("linux-x86_64-cpu", new HostProfile("linux", "x86_64", 16, 64 * GIB, X86_FEATURES, List.of(), false, false));
         presets.put("linux-x86_64-cuda", new HostProfile("linux", "x86_64", 32, 256 * GIB, X86_FEATURES, a100s(1), false, false));
         presets.put("linux-x86_64-cuda-x4", new HostProfile("linux", "x86_64", 64, 1024 * GIB, X86_FEATURES, a100s(4), false, false));
+        // the host of issue 15, as nvidia-smi described it: 0, NVIDIA H200, 143771, 9.0
+        presets.put("linux-x86_64-h200", new HostProfile("linux", "x86_64", 16, 125 * GIB, X86_FEATURES,
+                List.of(new GpuDevice(0, "cuda", "NVIDIA H200", 143771L * 1024 * 1024, "9.0")), false, false));
         presets.put("macos-arm64", new HostProfile("macos", "aarch64", 12, 64 * GIB, List.of("neon"), List.of(), true, false));
         presets.put("windows-x86_64-cpu", new HostProfile("windows", "x86_64", 16, 32 * GIB, X86_FEATURES, List.of(), false, false));
         return Map.copyOf(presets);

@@ -1,5 +1,6 @@
 package io.jinference.registry;
 
+import io.jinference.api.EngineNamespace;
 import io.jinference.api.HostProfile;
 import io.jinference.api.ModelFamily;
 import io.jinference.api.ModelSpec;
@@ -123,7 +124,8 @@ public final class Selector {
         reasons.addAll(outcome.reasons());
         boolean available = reasons.isEmpty() && !outcome.runnable().isEmpty();
         EngineCandidate candidate = new EngineCandidate(descriptor.engine(), descriptor.version(), descriptor.bundleId(),
-                available, params(outcome.runnable()), reasons, runtime.runtime(), runtime.note(), descriptor.backend());
+                available, params(outcome.runnable()), reasons, runtime.runtime(), runtime.note(), descriptor.backend(),
+                CapabilityReader.strings(runtime.attributes().get(EngineNamespace.DEVICES)));
         return new Judged(candidate, descriptor, outcome.runnable());
     }
 
@@ -160,11 +162,16 @@ public final class Selector {
                         policy.rank(candidate.descriptor().engine(), runnable.spec().format()), i));
             }
         }
-        return options.stream().min(optionOrder()).map(best -> choice(best, request, host, judged));
+        return options.stream().min(optionOrder(host)).map(best -> choice(best, request, host, judged));
     }
 
-    private static Comparator<Option> optionOrder() {
+    /**
+     * Policy rank first; within a rank (the backends of one engine) one whose runtime drives the host's GPU before one
+     * that runs on the CPU only, then capability priority.
+     */
+    private static Comparator<Option> optionOrder(HostProfile host) {
         return Comparator.comparingInt(Option::rank)
+                .thenComparing(option -> !option.judged().candidate().drivesGpuOf(host))
                 .thenComparing(option -> option.judged().descriptor().priority(), Comparator.reverseOrder())
                 .thenComparing(option -> option.judged().descriptor().engine().toLowerCase(java.util.Locale.ROOT))
                 .thenComparing(option -> option.judged().descriptor().version(), Comparator.reverseOrder())
@@ -187,7 +194,7 @@ public final class Selector {
                     + "; highest capability priority (" + best.judged().descriptor().priority() + ") among engines that " + runs;
         }
         return new Choice(engine, spec, quantization, why + BackendChoice.why(engine, request,
-                judged.stream().map(Judged::candidate).toList()));
+                judged.stream().map(Judged::candidate).toList()) + GpuUse.why(engine, best.judged().descriptor(), host));
     }
 
     /** The chosen engine first, then the other available ones by policy, then the unavailable ones by name. */

@@ -31,6 +31,8 @@ public final class ModelInstance {
     private volatile String statusReason;
     private volatile Map<String, Object> provenance = Map.of();
     private final List<ManagedProcess> processes = new CopyOnWriteArrayList<>();
+    private volatile List<Integer> gpuIndexes = List.of();
+    private volatile Map<Integer, Long> gpuMemoryBytes = Map.of();
 
     ModelInstance(String uid, ModelFamily family, ModelSpec spec, String quantization, String engine,
             String engineVersion, long engineBundleId, String engineBundleVersion, String why, LaunchSpec launch) {
@@ -49,6 +51,27 @@ public final class ModelInstance {
 
     public String uid() {
         return uid;
+    }
+
+    /** The GPUs this model was placed on; empty when it runs on the CPU. */
+    public List<Integer> gpuIndexes() {
+        return gpuIndexes;
+    }
+
+    void placedOn(List<Integer> indexes) {
+        this.gpuIndexes = List.copyOf(indexes);
+    }
+
+    /**
+     * Device memory the model took on each of its GPUs: how much less was free after its load than before. A launch
+     * on the same GPU at the same time blurs the figure; it is what the next placement sees either way.
+     */
+    public Map<Integer, Long> gpuMemoryBytes() {
+        return gpuMemoryBytes;
+    }
+
+    void tookGpuMemory(Map<Integer, Long> bytes) {
+        this.gpuMemoryBytes = Map.copyOf(bytes);
     }
 
     public ModelFamily family() {
@@ -178,7 +201,7 @@ public final class ModelInstance {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("model_type", "LLM");
         description.put("address", address);
-        description.put("accelerators", List.of());
+        description.put("accelerators", gpuIndexes.stream().map(String::valueOf).toList());
         description.put("model_name", family.name());
         description.put("model_lang", family.languages());
         description.put("model_ability", family.abilities());
@@ -198,6 +221,12 @@ public final class ModelInstance {
         }
         if (statusReason != null && (state == ModelState.DRAINING || state == ModelState.AWAITING_ENGINE)) {
             description.put("status_reason", statusReason);
+        }
+        if (!gpuIndexes.isEmpty()) {
+            description.put("gpu_idx", gpuIndexes);
+            Map<String, Long> memory = new LinkedHashMap<>();
+            gpuMemoryBytes.forEach((index, bytes) -> memory.put(String.valueOf(index), bytes));
+            description.put("gpu_memory_bytes", memory);
         }
         description.put("engine_bundle_id", engineBundleId);
         description.put("engine_bundle_version", engineBundleVersion);

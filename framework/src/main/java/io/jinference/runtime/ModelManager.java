@@ -9,6 +9,8 @@ import io.jinference.api.ModelSpec;
 import io.jinference.api.RunningModel;
 import io.jinference.api.process.ManagedProcess;
 import io.jinference.api.process.ProcessLauncher;
+import io.jinference.host.GpuMonitor;
+import io.jinference.host.GpuStatus;
 import io.jinference.process.ProcessSupervisor;
 import io.jinference.registry.Choice;
 import io.jinference.registry.Decision;
@@ -61,6 +63,7 @@ public final class ModelManager implements AutoCloseable {
     private final Duration drainTimeout;
     private final ModelFileSource fileSource;
     private final ModelIsolation isolation;
+    private final GpuMonitor gpus;
 
     /** A manager that runs every model in this process, its engine servers supervised under {@code home}. */
     public ModelManager(Selector selector, EngineRegistry registry, HostProfile host, Path home,
@@ -93,6 +96,7 @@ public final class ModelManager implements AutoCloseable {
         this.templates = templates;
         this.isolation = isolation;
         this.processes = processes;
+        this.gpus = GpuMonitor.of(host);
     }
 
     /**
@@ -151,7 +155,7 @@ public final class ModelManager implements AutoCloseable {
             return;
         }
         LoadRequest request = new LoadRequest(instance.uid(), decision.family(), choice.spec(), choice.quantization(),
-                modelPath, spec.options(), List.of());
+                modelPath, spec.options(), instance.gpuIndexes());
         load(instance, loaderFor.apply(request), rethrow);
     }
 
@@ -176,6 +180,7 @@ public final class ModelManager implements AutoCloseable {
                             request.spec().sizeInBillions(), request.quantization(), request.modelUid(),
                             request.modelPath() == null ? null : request.modelPath().toString(), false,
                             request.options()));
+            instance.placedOn(request.gpuIndexes());
             models.put(instance.uid(), instance);
         }
         load(instance, context -> inProcess(engine, request, context), true);
@@ -202,7 +207,11 @@ public final class ModelManager implements AutoCloseable {
                 return process;
             };
             HostEngineContext context = new HostEngineContext(home, workDir, host, templates, launcher);
+            List<GpuStatus> before = instance.gpuIndexes().isEmpty() ? List.of() : gpus.read();
             instance.ready(loader.load(context));
+            if (!before.isEmpty()) {
+                instance.tookGpuMemory(memoryTaken(instance.gpuIndexes(), before, gpus.read()));
+            }
             LOG.info("Model {} is ready", instance.uid());
         } catch (IOException | RuntimeException | LinkageError e) {
             RuntimeException failure = asLoadFailure(instance.uid(), e);
@@ -213,6 +222,27 @@ public final class ModelManager implements AutoCloseable {
             }
             instance.failed(failure.getMessage());
         }
+    }
+
+    /** How much less memory each of these GPUs has free now than before; GPUs the reads lack are left out. */
+    private static Map<Integer, Long> memoryTaken(List<Integer> indexes, List<GpuStatus> before, List<GpuStatus> after) {
+        Map<Integer, Long> taken = new LinkedHashMap<>();
+        for (int index : indexes) {
+            Optional<GpuStatus> then = before.stream().filter(gpu -> gpu.index() == index).findFirst();
+            Optional<GpuStatus> now = after.stream().filter(gpu -> gpu.index() == index).findFirst();
+            if (then.isPresent() && now.isPresent() && now.get().measured()) {
+                taken.put(index, Math.max(0, then.get().memoryFreeBytes() - now.get().memoryFreeBytes()));
+            }
+        }
+        return taken;
+    }
+
+    /** Each GPU of the host as it is now, with the models placed on it. */
+    public List<GpuUse> gpuUse() {
+        List<ModelInstance> placed = list();
+        return gpus.read().stream().map(gpu -> new GpuUse(gpu, placed.stream()
+                .filter(instance -> instance.gpuIndexes().contains(gpu.index())).map(ModelInstance::uid).toList()))
+                .toList();
     }
 
     /**
@@ -252,7 +282,11 @@ public final class ModelManager implements AutoCloseable {
                 .orElse(null);
     }
 
+    /** Registers the model under its UID and places it on GPUs, under the lock so that launches see each other. */
     private synchronized ModelInstance register(LaunchSpec launch, ModelFamily family, Choice choice) {
+        // a given host profile describes another machine: its GPUs are not this one's to place on
+        List<Integer> placement = GpuPlacement.place(launch.options(), host.probed() ? gpus.read() : List.of(),
+                host.probed() && choice.engine().drivesGpuOf(host), choice.engine().label(), modelsPerGpu());
         String uid = launch.modelUid();
         if (uid != null && !uid.isBlank()) {
             ModelInstance existing = models.get(uid);
@@ -270,8 +304,15 @@ public final class ModelManager implements AutoCloseable {
         ModelInstance instance = new ModelInstance(uid, family, spec, choice.quantization(), choice.engine().engine(),
                 String.valueOf(choice.engine().version()), choice.engine().bundleId(), bundleVersion(choice),
                 choice.why(), launch);
+        instance.placedOn(placement);
         models.put(uid, instance);
         return instance;
+    }
+
+    private Map<Integer, Integer> modelsPerGpu() {
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        models.values().forEach(instance -> instance.gpuIndexes().forEach(index -> counts.merge(index, 1, Integer::sum)));
+        return counts;
     }
 
     private String randomSuffix() {

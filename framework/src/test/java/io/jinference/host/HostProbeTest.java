@@ -2,9 +2,7 @@ package io.jinference.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jinference.api.GpuDevice;
 import io.jinference.api.HostProfile;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,18 +47,5 @@ final class HostProbeTest {
         assertThat(HostProbe.parseCpuFeatures(x86)).containsExactly("avx", "avx2", "avx512f", "fma", "f16c");
         String arm = "processor\t: 0\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32\n";
         assertThat(HostProbe.parseCpuFeatures(arm)).containsExactly("neon");
-    }
-
-    @Test
-    void parsesNvidiaSmiCsvWithAndWithoutComputeCapability() {
-        List<GpuDevice> gpus = NvidiaSmi.parse(List.of(
-                "0, NVIDIA A100-SXM4-80GB, 81920, 8.0",
-                "1, NVIDIA GeForce RTX 4090, 24564, 8.9",
-                "WARNING: infoROM is corrupted at gpu 0000:00:04.0"));
-        assertThat(gpus).containsExactly(
-                new GpuDevice(0, "cuda", "NVIDIA A100-SXM4-80GB", 81920L * 1024 * 1024, "8.0"),
-                new GpuDevice(1, "cuda", "NVIDIA GeForce RTX 4090", 24564L * 1024 * 1024, "8.9"));
-        assertThat(NvidiaSmi.parse(List.of("0, Tesla K80, 11441")))
-                .containsExactly(new GpuDevice(0, "cuda", "Tesla K80", 11441L * 1024 * 1024, null));
     }
 }

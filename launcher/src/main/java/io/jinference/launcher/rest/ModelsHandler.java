@@ -19,12 +19,13 @@ import java.util.Set;
  */
 final class ModelsHandler {
     /**
-     * Launch keys Jinference reads itself or that only mean something to a Xinference cluster (replicas, GPUs of
-     * other workers, virtual environments); every other non-null key is an engine option.
+     * Launch keys Jinference reads itself or that only mean something to a Xinference cluster (replicas, other
+     * workers, virtual environments); every other non-null key is an option ({@code n_gpu} and {@code gpu_idx}
+     * among them, which the model manager places by).
      */
     private static final Set<String> LAUNCH_KEYS = Set.of("model_uid", "model_name", "model_engine", "model_type",
-            "model_format", "model_size_in_billions", "quantization", "model_path", "replica", "n_gpu", "n_worker",
-            "worker_ip", "gpu_idx", "replica_config", "download_hub", "peft_model_config", "request_limits",
+            "model_format", "model_size_in_billions", "quantization", "model_path", "replica", "n_worker",
+            "worker_ip", "replica_config", "download_hub", "peft_model_config", "request_limits",
             "enable_virtual_env", "virtual_env_packages", "virtual_env_find_links", "envs", "engine_version",
             "relaunch_on_update");
 
@@ -74,9 +75,18 @@ final class ModelsHandler {
                 Json.text(body, "engine_version"), Json.text(body, "model_format"),
                 size(body.get("model_size_in_billions")), Json.text(body, "quantization"),
                 Json.text(body, "model_uid"), Json.text(body, "model_path"),
-                Json.bool(body, "relaunch_on_update", true), Json.rest(body, LAUNCH_KEYS));
+                Json.bool(body, "relaunch_on_update", true), options(body));
         boolean waitReady = !"false".equalsIgnoreCase(ctx.queryParam("wait_ready"));
         Json.send(ctx, Map.of("model_uid", models.launch(spec, waitReady)));
+    }
+
+    /** The options, where an explicit {@code "n_gpu": null} is Xinference's "CPU only" and so is kept as such. */
+    private static Map<String, Object> options(ObjectNode body) {
+        Map<String, Object> options = Json.rest(body, LAUNCH_KEYS);
+        if (body.has("n_gpu") && body.get("n_gpu").isNull()) {
+            options.put("n_gpu", "cpu");
+        }
+        return options;
     }
 
     /** Xinference's size: an integer or a string such as "1_8"; a decimal number is accepted as well. */

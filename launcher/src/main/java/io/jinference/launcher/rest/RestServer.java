@@ -71,7 +71,7 @@ public final class RestServer implements AutoCloseable {
     private static void routes(RoutesConfig routes, ModelCatalog catalog, Selector selector,
             EngineRegistry registry, HostProfile host, ModelManager models, Supplier<String> address,
             boolean authEnabled) {
-        ClusterHandler cluster = new ClusterHandler(host, address, authEnabled);
+        ClusterHandler cluster = new ClusterHandler(host, models, address, authEnabled);
         routes.get("/status", cluster::status);
         routes.get("/openapi.json", OpenApiDocument.load()::serve);
         routes.get("/v1/cluster/auth", cluster::auth);

@@ -31,6 +31,6 @@ final class RuntimesCommandTest {
     @Test
     void buildOptionsDoNotApplyToPythonRuntimes() {
         assertThat(run("install", "vllm", "--gpu", "cuda")).isEqualTo(new Result(2,
-                "--gpu, --build and --dir apply to llama.cpp only\n"));
+                "--gpu, --build, --dir and --source apply to llama.cpp only\n"));
     }
 }

@@ -19,11 +19,14 @@ import java.util.List;
  * @param architectures {@code general.architecture} names from the source's {@code LLM_ARCH_NAMES}
  * @param cmakeFlags the configure flags
  * @param source the sdist it was built from, with its sha256
+ * @param cudaArchitectures the CUDA compute architectures its kernels were compiled for ({@code 90} for an H100 or
+ *        H200); empty for other backends
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RuntimeManifest(@JsonProperty("build") int build, @JsonProperty("backend") String backend,
         @JsonProperty("architectures") List<String> architectures,
-        @JsonProperty("cmake_flags") List<String> cmakeFlags, @JsonProperty("source") String source) {
+        @JsonProperty("cmake_flags") List<String> cmakeFlags, @JsonProperty("source") String source,
+        @JsonProperty("cuda_architectures") List<String> cudaArchitectures) {
 
     public static final String FILE_NAME = "runtime.json";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -31,6 +34,19 @@ public record RuntimeManifest(@JsonProperty("build") int build, @JsonProperty("b
     public RuntimeManifest {
         architectures = architectures == null ? List.of() : List.copyOf(architectures);
         cmakeFlags = cmakeFlags == null ? List.of() : List.copyOf(cmakeFlags);
+        cudaArchitectures = cudaArchitectures == null ? List.of() : List.copyOf(cudaArchitectures);
+    }
+
+    /** A manifest whose CUDA architectures are read from its flags ({@code -DCMAKE_CUDA_ARCHITECTURES=86;90}). */
+    public RuntimeManifest(int build, String backend, List<String> architectures, List<String> cmakeFlags,
+            String source) {
+        this(build, backend, architectures, cmakeFlags, source, cudaArchitectures(cmakeFlags));
+    }
+
+    private static List<String> cudaArchitectures(List<String> flags) {
+        String prefix = "-DCMAKE_CUDA_ARCHITECTURES=";
+        return flags == null ? List.of() : flags.stream().filter(flag -> flag.startsWith(prefix))
+                .flatMap(flag -> java.util.Arrays.stream(flag.substring(prefix.length()).split(";"))).toList();
     }
 
     public static RuntimeManifest read(Path file) throws IOException {

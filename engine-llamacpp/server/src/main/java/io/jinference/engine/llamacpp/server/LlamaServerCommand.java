@@ -62,7 +62,10 @@ final class LlamaServerCommand {
         ServerOptions.addIfPresent(argv, request, "seed", "--seed");
         Map<String, String> env = new LinkedHashMap<>();
         List<Integer> gpus = request.gpuIndexes();
-        if (!gpus.isEmpty()) {
+        if (gpus.isEmpty() && !"cpu".equals(runtime.backend())) {
+            // placed on no GPU (n_gpu 0 or null): a GPU build would otherwise offload to every GPU it sees
+            argv.addAll(List.of("--device", "none"));
+        } else if (!gpus.isEmpty()) {
             env.put(visibleDevicesVariable(runtime.backend()), ServerOptions.joinIndexes(gpus));
             Object split = request.options().get("tensor_split");
             if (split != null) {

@@ -106,7 +106,11 @@ public final class LlamaServerEngine implements InferenceEngine {
         description.put("n_ctx_total", options.totalContext());
         description.put("n_parallel", options.parallelSlots());
         description.put("embedding", options.embedding());
+        description.put("llama_cpp_backend", runtime.backend());
+        description.put("n_gpu_layers", request.options().get("n_gpu_layers") != null
+                ? request.options().get("n_gpu_layers") : "llama.cpp's own fit to the free GPU memory");
         description.put("command", spec.command());
+        description.put("environment", spec.environment());
         return description;
     }
 }

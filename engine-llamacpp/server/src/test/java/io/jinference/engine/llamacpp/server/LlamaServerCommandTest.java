@@ -86,6 +86,18 @@ final class LlamaServerCommandTest {
     }
 
     @Test
+    void aModelPlacedOnNoGpuKeepsACudaBuildOffEveryGpu() {
+        ProcessSpec cpuPlaced = build(Map.of(), List.of(), runtime("cuda"));
+        assertThat(String.join(" ", cpuPlaced.command())).contains("--device none");
+        assertThat(cpuPlaced.environment()).isEmpty();
+
+        assertThat(build(Map.of(), List.of(), CPU).command()).as("a CPU build has no GPU to keep off")
+                .doesNotContain("--device");
+        assertThat(build(Map.of(), List.of(0), runtime("cuda")).command()).doesNotContain("--device")
+                .doesNotContain("--n-gpu-layers");
+    }
+
+    @Test
     void anEmbeddingModelKeepsItsOwnPoolingAndAnExplicitOneWins() {
         GgufFacts embedder = new GgufFacts("bert", OptionalLong.of(512), true);
         List<String> own = LlamaServerCommand.build(LoadRequests.of("e", "ggufv2", "f16", MODEL,

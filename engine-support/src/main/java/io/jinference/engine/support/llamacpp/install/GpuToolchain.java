@@ -1,6 +1,9 @@
 package io.jinference.engine.support.llamacpp.install;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +25,33 @@ final class GpuToolchain {
         this.osName = osName.toLowerCase();
     }
 
-    /** The machine's own tools, each given 60 s to answer. */
+    /** The machine's own tools, found on its PATH, each given 60 s to answer. */
     static GpuToolchain ofThisMachine() {
-        return new GpuToolchain(GpuToolchain::runCommand, System.getProperty("os.name", ""));
+        return onPath(System.getenv("PATH"), System.getProperty("os.name", ""));
+    }
+
+    /**
+     * The tools found on this search path (a bare command name is looked up there, not on the JVM's own PATH), each
+     * given 60 s to answer.
+     */
+    static GpuToolchain onPath(String searchPath, String osName) {
+        return new GpuToolchain(command -> runCommand(resolve(command, searchPath)), osName);
+    }
+
+    private static List<String> resolve(List<String> command, String searchPath) {
+        String program = command.get(0);
+        if (program.contains("/") || searchPath == null) {
+            return command;
+        }
+        for (String folder : searchPath.split(File.pathSeparator)) {
+            Path candidate = Path.of(folder.isEmpty() ? "." : folder, program);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                List<String> resolved = new ArrayList<>(command);
+                resolved.set(0, candidate.toString());
+                return resolved;
+            }
+        }
+        return command;
     }
 
     /** @throws IllegalStateException with what to install when the backend's toolchain is missing */
@@ -41,7 +68,7 @@ final class GpuToolchain {
     private List<String> cuda() {
         String nvcc = nvcc().orElseThrow(() -> new IllegalStateException("--gpu cuda needs the CUDA toolkit's nvcc:"
                 + " none answers on the PATH, $CUDACXX or /usr/local/cuda/bin/nvcc; install the CUDA toolkit"));
-        String capabilities = commands.run(List.of("nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"))
+        String capabilities = commands.run(List.of(nvidiaSmi(), "--query-gpu=compute_cap", "--format=csv,noheader"))
                 .orElseThrow(() -> new IllegalStateException("--gpu cuda needs nvidia-smi to name the GPUs' compute"
                         + " capability; it is not installed or found no GPU"));
         TreeSet<String> architectures = new TreeSet<>();
@@ -62,6 +89,12 @@ final class GpuToolchain {
             flags.add("-DCMAKE_CUDA_COMPILER=" + nvcc);
         }
         return flags;
+    }
+
+    /** nvidia-smi, or the program $JINFERENCE_NVIDIA_SMI names (as the server's host probe reads it). */
+    private static String nvidiaSmi() {
+        String configured = System.getenv("JINFERENCE_NVIDIA_SMI");
+        return configured == null || configured.isBlank() ? "nvidia-smi" : configured.trim();
     }
 
     /** {@code nvcc} when the PATH has it, else the compiler $CUDACXX or the default toolkit folder names. */

