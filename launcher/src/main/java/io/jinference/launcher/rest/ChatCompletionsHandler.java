@@ -3,17 +3,22 @@ package io.jinference.launcher.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.jinference.api.ChatMessage;
 import io.jinference.api.ChatRequest;
 import io.jinference.api.RunningModel;
+import io.jinference.runtime.ModelInstance;
 import io.jinference.runtime.ModelManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
-/** {@code POST /v1/chat/completions}. */
+/**
+ * {@code POST /v1/chat/completions}. The whole body is checked first (a malformed part is a 400 naming it), then
+ * against what the model's engine can do ({@link EngineAbilities}). A model with an OpenAI-compatible server gets
+ * the body as it is; a model served here gets the parsed {@link ChatRequest}, once per choice. A forced tool choice
+ * is served through structured output by {@link ForcedToolCalls} in both cases.
+ */
 final class ChatCompletionsHandler {
-    private static final Set<String> ROLES = Set.of("system", "user", "assistant", "developer", "tool");
+    private static final String PATH = "/v1/chat/completions";
     private final ModelManager models;
 
     ChatCompletionsHandler(ModelManager models) {
@@ -22,52 +27,55 @@ final class ChatCompletionsHandler {
 
     void create(Context ctx) {
         ObjectNode body = Json.body(ctx);
-        String uid = Json.requiredText(body, "model");
+        GenerationOptions options = GenerationOptions.parse(body, ChatBodies.CHAT_KEYS);
+        ChatRequest request = ChatBodies.request(body, options);
+        String uid = options.model();
         RunningModel model = models.ready(uid);
+        ModelInstance instance = models.get(uid);
+        EngineAbilities.check(instance, request);
         try (ClientConnection client = ClientConnection.watch(ctx)) {
-            if (OpenAiPassThrough.forward(ctx, model, "/v1/chat/completions", body, uid, client)) {
-                return;
+            if (request.usesTools() && request.toolChoice().forced()) {
+                forcedToolCalls(ctx, model, body, request, options, client);
+            } else if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
+                GenerationResponder.respond(ctx, client, options,
+                        new OpenAiShape.Chat(uid, request.output().logprobs()), choices(model, request, options));
             }
-            GenerationOptions options = GenerationOptions.parse(body, Set.of("messages"));
-            ChatRequest request = new ChatRequest(messages(body.get("messages")), options.sampling());
-            GenerationResponder.respond(ctx, client, options, new OpenAiShape.Chat(uid),
-                    sink -> model.chat(request, sink));
         }
     }
 
-    private static List<ChatMessage> messages(JsonNode node) {
-        if (node == null || !node.isArray() || node.isEmpty()) {
-            throw ApiError.badRequest("messages must be a non-empty list of {\"role\", \"content\"} objects");
+    private static void forcedToolCalls(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
+            GenerationOptions options, ClientConnection client) {
+        JsonNode answer = OpenAiPassThrough.answer(model, PATH, ForcedToolCalls.constrainedBody(body, request),
+                options.model(), client);
+        if (answer == null) {
+            ChatRequest constrained = ForcedToolCalls.constrained(request);
+            Map<String, Object> whole = GenerationResponder.whole(client,
+                    new OpenAiShape.Chat(options.model(), request.output().logprobs()),
+                    choices(model, constrained, options));
+            answer = whole == null ? null : Json.MAPPER.valueToTree(whole);
         }
-        List<ChatMessage> messages = new ArrayList<>();
-        for (JsonNode message : node) {
-            String role = message.path("role").asText("");
-            if (!ROLES.contains(role)) {
-                throw ApiError.badRequest("Unknown message role '" + role + "'; expected one of " + ROLES);
-            }
-            messages.add(new ChatMessage(role, content(message.get("content"))));
+        if (answer == null || answer.isMissingNode() || client.gone()) {
+            return;
         }
-        return messages;
+        ObjectNode calls = ForcedToolCalls.toToolCalls(answer);
+        if (options.stream()) {
+            AnswerStream.send(ctx, calls, options.includeUsage());
+        } else {
+            Json.send(ctx, calls);
+        }
     }
 
-    /** A string, or OpenAI's list of content parts of which the text parts are joined. */
-    private static String content(JsonNode content) {
-        if (content == null || content.isNull()) {
-            return "";
+    /** {@code n} choices; with a seed, each samples with its own (seed, seed + 1, …), else they would be equal. */
+    private static List<GenerationResponder.ChoiceJob> choices(RunningModel model, ChatRequest request,
+            GenerationOptions options) {
+        List<GenerationResponder.ChoiceJob> choices = new ArrayList<>();
+        for (int i = 0; i < options.n(); i++) {
+            Long seed = request.sampling().seed();
+            ChatRequest choice = i == 0 || seed == null ? request : new ChatRequest(request.messages(),
+                    request.sampling().withSeed(seed + i), request.tools(), request.toolChoice(),
+                    request.responseFormat(), request.output());
+            choices.add(new GenerationResponder.ChoiceJob("", i == 0, sink -> model.chat(choice, sink)));
         }
-        if (content.isTextual()) {
-            return content.asText();
-        }
-        if (content.isArray()) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode part : content) {
-                if (!"text".equals(part.path("type").asText())) {
-                    throw ApiError.badRequest("Only text content parts are supported, got " + part.path("type"));
-                }
-                text.append(part.path("text").asText());
-            }
-            return text.toString();
-        }
-        throw ApiError.badRequest("message content must be a string or a list of content parts");
+        return choices;
     }
 }

@@ -4,11 +4,14 @@ import io.javalin.http.Context;
 import io.jinference.api.EngineException;
 import io.jinference.api.Generation;
 import io.jinference.api.TokenSink;
+import io.jinference.api.Usage;
 import io.jinference.runtime.ModelStoppedException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,27 +32,61 @@ final class GenerationResponder {
     private GenerationResponder() {
     }
 
+    /**
+     * One choice to generate.
+     *
+     * @param echo text sent before the generated text (the prompt, for completions with {@code echo}); may be empty
+     * @param countsPrompt whether this choice's prompt tokens count in the usage (once per prompt, not per choice)
+     */
+    record ChoiceJob(String echo, boolean countsPrompt, Function<TokenSink, Generation> generate) {
+    }
+
+    /** Generates the choices one after the other, answering them whole or as one SSE stream. */
     static void respond(Context ctx, ClientConnection client, GenerationOptions options, OpenAiShape shape,
-            Function<TokenSink, Generation> generate) {
+            List<ChoiceJob> choices) {
         if (options.stream()) {
-            stream(ctx, client, options, shape, generate);
+            stream(ctx, client, options, shape, choices);
         } else {
-            BufferedSink sink = new BufferedSink(client);
-            Generation generation = generate.apply(sink);
-            if (!client.gone()) {
-                Json.send(ctx, shape.response(sink.text(), generation));
+            Map<String, Object> response = whole(client, shape, choices);
+            if (response != null) {
+                Json.send(ctx, response);
             }
         }
     }
 
+    /** The whole answer (OpenAI's completion object); null when the client went away meanwhile. */
+    static Map<String, Object> whole(ClientConnection client, OpenAiShape shape, List<ChoiceJob> choices) {
+        List<OpenAiShape.Answer> answers = new ArrayList<>();
+        UsageSum usage = new UsageSum();
+        for (ChoiceJob choice : choices) {
+            BufferedSink sink = new BufferedSink(client);
+            Generation generation = choice.generate().apply(sink);
+            if (client.gone()) {
+                return null;
+            }
+            usage.add(choice, generation);
+            answers.add(new OpenAiShape.Answer(choice.echo() + sink.text(), sink.logprobs(), generation));
+        }
+        return shape.response(answers, usage.total());
+    }
+
     private static void stream(Context ctx, ClientConnection client, GenerationOptions options, OpenAiShape shape,
-            Function<TokenSink, Generation> generate) {
-        SseStream events = new SseStream(() -> openEventStream(ctx), client, shape.openingChunk(), shape::chunk);
+            List<ChoiceJob> choices) {
+        SseStream events = new SseStream(() -> openEventStream(ctx), client);
         try {
-            Generation generation = generate.apply(events);
-            events.send(shape.finalChunk(generation));
+            UsageSum usage = new UsageSum();
+            for (int index = 0; index < choices.size() && !events.isCancelled(); index++) {
+                ChoiceJob choice = choices.get(index);
+                TokenSink sink = events.choice(index, shape);
+                if (!choice.echo().isEmpty()) {
+                    sink.onText(choice.echo());
+                }
+                Generation generation = choice.generate().apply(sink);
+                usage.add(choice, generation);
+                events.send(shape.finalChunk(index, generation));
+            }
             if (options.includeUsage()) {
-                events.send(shape.usageChunk(generation));
+                events.send(shape.usageChunk(usage.total()));
             }
         } catch (RuntimeException e) {
             if (!events.started()) {
@@ -59,6 +96,24 @@ final class GenerationResponder {
             events.send(Map.of("error", error(e)));
         }
         events.done();
+    }
+
+    /** The usage of several choices: every choice's completion, and each prompt once. */
+    private static final class UsageSum {
+        private int prompt;
+        private int completion;
+
+        void add(ChoiceJob choice, Generation generation) {
+            Usage usage = generation.usage();
+            if (usage != null) {
+                prompt += choice.countsPrompt() ? usage.promptTokens() : 0;
+                completion += usage.completionTokens();
+            }
+        }
+
+        Usage total() {
+            return new Usage(prompt, completion);
+        }
     }
 
     private static OutputStream openEventStream(Context ctx) {
@@ -85,6 +140,7 @@ final class GenerationResponder {
         boolean explained = e instanceof EngineException || e instanceof ApiError;
         error.put("message", explained ? e.getMessage() : "Internal error: " + e.getMessage());
         error.put("type", type(e));
+        error.put("param", e instanceof ApiError api ? api.param() : null);
         error.put("code", ErrorMapper.status(e));
         return error;
     }
