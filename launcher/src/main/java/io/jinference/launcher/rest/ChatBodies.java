@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class ChatBodies {
     static final Set<String> CHAT_KEYS = Set.of("messages", "tools", "tool_choice", "parallel_tool_calls",
-            "logprobs", "top_logprobs");
+            "logprobs", "top_logprobs", "request_id");
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "developer", "tool");
 
     private ChatBodies() {

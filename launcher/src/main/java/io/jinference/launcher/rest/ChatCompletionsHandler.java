@@ -20,9 +20,11 @@ import java.util.Map;
 final class ChatCompletionsHandler {
     private static final String PATH = "/v1/chat/completions";
     private final ModelManager models;
+    private final AbortableRequests requests;
 
-    ChatCompletionsHandler(ModelManager models) {
+    ChatCompletionsHandler(ModelManager models, AbortableRequests requests) {
         this.models = models;
+        this.requests = requests;
     }
 
     void create(Context ctx) {
@@ -33,13 +35,16 @@ final class ChatCompletionsHandler {
         RunningModel model = models.ready(uid);
         ModelInstance instance = models.get(uid);
         EngineAbilities.check(instance, request);
-        try (ClientConnection client = ClientConnection.watch(ctx)) {
+        try (ClientConnection client = ClientConnection.watch(ctx);
+                AbortableRequests.Registration registered = requests.register(uid, Json.text(body, "request_id"),
+                        client)) {
             if (request.usesTools() && request.toolChoice().forced()) {
                 forcedToolCalls(ctx, model, body, request, options, client);
             } else if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
                 GenerationResponder.respond(ctx, client, options,
                         new OpenAiShape.Chat(uid, request.output().logprobs()), choices(model, request, options));
             }
+            GenerationResponder.reportAbort(ctx, client);
         }
     }
 

@@ -18,14 +18,16 @@ import java.util.Set;
 final class CompletionsHandler {
     private static final String PATH = "/v1/completions";
     private final ModelManager models;
+    private final AbortableRequests requests;
 
-    CompletionsHandler(ModelManager models) {
+    CompletionsHandler(ModelManager models, AbortableRequests requests) {
         this.models = models;
+        this.requests = requests;
     }
 
     void create(Context ctx) {
         ObjectNode body = Json.body(ctx);
-        GenerationOptions options = GenerationOptions.parse(body, Set.of("prompt", "echo", "logprobs"));
+        GenerationOptions options = GenerationOptions.parse(body, Set.of("prompt", "echo", "logprobs", "request_id"));
         List<String> prompts = Json.textOrTexts(body, "prompt");
         if (prompts.isEmpty()) {
             throw ApiError.badParameter("prompt", "prompt must be a string or a non-empty list of strings");
@@ -42,12 +44,14 @@ final class CompletionsHandler {
         RunningModel model = models.ready(uid);
         ModelInstance instance = models.get(uid);
         EngineAbilities.check(instance, request);
-        try (ClientConnection client = ClientConnection.watch(ctx)) {
-            if (OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
-                return;
+        try (ClientConnection client = ClientConnection.watch(ctx);
+                AbortableRequests.Registration registered = requests.register(uid, Json.text(body, "request_id"),
+                        client)) {
+            if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
+                GenerationResponder.respond(ctx, client, options, new OpenAiShape.Completion(uid, logprobs != null),
+                        choices(model, request, options.n()));
             }
-            GenerationResponder.respond(ctx, client, options, new OpenAiShape.Completion(uid, logprobs != null),
-                    choices(model, request, options.n()));
+            GenerationResponder.reportAbort(ctx, client);
         }
     }
 

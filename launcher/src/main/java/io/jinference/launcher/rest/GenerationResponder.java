@@ -116,6 +116,13 @@ final class GenerationResponder {
         }
     }
 
+    /** A request aborted before any answer was written gets an error saying so, not an empty 200. */
+    static void reportAbort(Context ctx, ClientConnection client) {
+        if (client.aborted() && !ctx.res().isCommitted()) {
+            throw new ApiError(499, "The request was aborted (abort_request)");
+        }
+    }
+
     private static OutputStream openEventStream(Context ctx) {
         ctx.status(200);
         ctx.res().setContentType("text/event-stream");
