@@ -38,11 +38,17 @@ final class ChatCompletionsHandler {
         try (ClientConnection client = ClientConnection.watch(ctx);
                 AbortableRequests.Registration registered = requests.register(uid, Json.text(body, "request_id"),
                         client)) {
-            if (request.usesTools() && request.toolChoice().forced()) {
-                forcedToolCalls(ctx, model, body, request, options, client);
-            } else if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
-                GenerationResponder.respond(ctx, client, options,
-                        new OpenAiShape.Chat(uid, request.output().logprobs()), choices(model, request, options));
+            try {
+                if (request.usesTools() && request.toolChoice().forced()) {
+                    forcedToolCalls(ctx, model, body, request, options, client);
+                } else if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
+                    GenerationResponder.respond(ctx, client, options,
+                            new OpenAiShape.Chat(uid, request.output().logprobs()), choices(model, request, options));
+                }
+            } catch (RuntimeException e) {
+                // An aborted request fails however its cancellation surfaced (a closed upstream reads as 503).
+                GenerationResponder.reportAbort(ctx, client);
+                throw e;
             }
             GenerationResponder.reportAbort(ctx, client);
         }

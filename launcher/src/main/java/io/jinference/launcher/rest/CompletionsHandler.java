@@ -47,9 +47,15 @@ final class CompletionsHandler {
         try (ClientConnection client = ClientConnection.watch(ctx);
                 AbortableRequests.Registration registered = requests.register(uid, Json.text(body, "request_id"),
                         client)) {
-            if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
-                GenerationResponder.respond(ctx, client, options, new OpenAiShape.Completion(uid, logprobs != null),
-                        choices(model, request, options.n()));
+            try {
+                if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
+                    GenerationResponder.respond(ctx, client, options,
+                            new OpenAiShape.Completion(uid, logprobs != null), choices(model, request, options.n()));
+                }
+            } catch (RuntimeException e) {
+                // An aborted request fails however its cancellation surfaced (a closed upstream reads as 503).
+                GenerationResponder.reportAbort(ctx, client);
+                throw e;
             }
             GenerationResponder.reportAbort(ctx, client);
         }
