@@ -51,6 +51,13 @@ public final class RouteAccess {
         put("POST /v1/chat/completions", Access.MODEL, ModelSource.body("model"));
         put("POST /v1/completions", Access.MODEL, ModelSource.body("model"));
         put("POST /v1/embeddings", Access.MODEL, ModelSource.body("model"));
+        // Ollama's API, a translation over the OpenAI routes above (called with the caller's key)
+        put("GET /api/version", Access.ANY_KEY);
+        put("GET /api/tags", Access.ANY_KEY);
+        put("POST /api/show", Access.MODEL, ModelSource.body("model"));
+        put("POST /api/chat", Access.MODEL, ModelSource.body("model"));
+        put("POST /api/generate", Access.MODEL, ModelSource.body("model"));
+        put("POST /api/embed", Access.MODEL, ModelSource.body("model"));
         // launch and terminate
         put("POST /v1/models", Access.LAUNCH, ModelSource.body("model_uid", "model_name"));
         put("DELETE /v1/models/{model_uid}", Access.LAUNCH, ModelSource.path("model_uid"));

@@ -100,6 +100,7 @@ public final class RestServer implements AutoCloseable {
         routes.post("/v1/chat/completions", new ChatCompletionsHandler(models, requests)::create);
         routes.post("/v1/completions", new CompletionsHandler(models, requests)::create);
         routes.post("/v1/embeddings", new EmbeddingsHandler(models)::create);
+        OllamaHandler.register(routes, models, address);
     }
 
     /** The server's address is known only once Jetty has bound its port. */
