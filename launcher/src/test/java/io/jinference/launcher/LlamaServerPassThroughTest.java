@@ -238,7 +238,7 @@ final class LlamaServerPassThroughTest {
                 + ";version:Version=\"1.0.0\";formats:List<String>=\"ggufv2\";"
                 + "quantizations.ggufv2:List<String>=\"q4_1\";os:List<String>=\"linux,macos\";"
                 + "arch:List<String>=\"x86_64,aarch64\";devices:List<String>=\"cpu\";"
-                + "abilities:List<String>=\"generate,chat\"");
+                + "abilities:List<String>=\"generate,chat,tools,structured_output,logprobs\"");
         try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
             out.flush();
         }

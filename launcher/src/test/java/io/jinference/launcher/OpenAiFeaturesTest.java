@@ -100,6 +100,7 @@ final class OpenAiFeaturesTest {
         }
     }
 
+    /** The models run with one slot: llama-server refuses n = 2, so the host fans the choices out and merges them. */
     @Test
     void nChoicesOnBothBackends() {
         for (String uid : List.of("server", "jvm")) {

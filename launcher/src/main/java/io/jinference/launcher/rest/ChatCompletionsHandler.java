@@ -41,6 +41,8 @@ final class ChatCompletionsHandler {
             try {
                 if (request.usesTools() && request.toolChoice().forced()) {
                     forcedToolCalls(ctx, model, body, request, options, client);
+                } else if (options.n() > 1 && !options.stream()) {
+                    severalChoices(ctx, model, body, request, options, client);
                 } else if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
                     GenerationResponder.respond(ctx, client, options,
                             new OpenAiShape.Chat(uid, request.output().logprobs()), choices(model, request, options));
@@ -54,10 +56,23 @@ final class ChatCompletionsHandler {
         }
     }
 
+    /** {@code n} choices, fanned out where the model's server refuses that many per request. */
+    private static void severalChoices(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
+            GenerationOptions options, ClientConnection client) {
+        JsonNode answer = ChoicesFanOut.answer(model, PATH, body, options.model(), client, options.n());
+        if (answer == null) {
+            GenerationResponder.respond(ctx, client, options,
+                    new OpenAiShape.Chat(options.model(), request.output().logprobs()),
+                    choices(model, request, options));
+        } else if (!answer.isMissingNode() && !client.gone()) {
+            Json.send(ctx, answer);
+        }
+    }
+
     private static void forcedToolCalls(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
             GenerationOptions options, ClientConnection client) {
-        JsonNode answer = OpenAiPassThrough.answer(model, PATH, ForcedToolCalls.constrainedBody(body, request),
-                options.model(), client);
+        JsonNode answer = ChoicesFanOut.answer(model, PATH, ForcedToolCalls.constrainedBody(body, request),
+                options.model(), client, options.n());
         if (answer == null) {
             ChatRequest constrained = ForcedToolCalls.constrained(request);
             Map<String, Object> whole = GenerationResponder.whole(client,

@@ -96,8 +96,7 @@ final class ErrorMapper {
         String message = detail == null ? "" : detail;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("detail", message);
-        // Ollama's clients read "error" as the message itself.
-        body.put("error", ctx.path().startsWith("/api/") ? message : openAiError(message, status, param));
+        body.put("error", openAiError(message, status, param));
         Json.send(ctx, body);
     }
 
