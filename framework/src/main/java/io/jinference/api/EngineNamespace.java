@@ -28,6 +28,32 @@ public final class EngineNamespace {
     public static final String DEVICES = "devices";
     /** Abilities: generate, chat, embed, vision, …; {@code List<String>}, required. */
     public static final String ABILITIES = "abilities";
+    /**
+     * Ability: the engine calls tools ({@code tools} with {@code tool_choice} auto) and answers {@code tool_calls}.
+     * A forced tool choice needs {@link #ABILITY_STRUCTURED_OUTPUT} only: the host constrains the answer to the
+     * calls' JSON Schema.
+     *
+     * @since 1.2
+     */
+    public static final String ABILITY_TOOLS = "tools";
+    /**
+     * Ability: the engine constrains its answer to JSON ({@code response_format} json_object and json_schema).
+     *
+     * @since 1.2
+     */
+    public static final String ABILITY_STRUCTURED_OUTPUT = "structured_output";
+    /**
+     * Ability: the engine reports the log probabilities of generated tokens ({@code logprobs}, {@code top_logprobs}).
+     *
+     * @since 1.2
+     */
+    public static final String ABILITY_LOGPROBS = "logprobs";
+    /**
+     * Ability: completions with {@code echo} (the prompt repeated before the completion).
+     *
+     * @since 1.2
+     */
+    public static final String ABILITY_ECHO = "echo";
     /** Supported model family names; {@code List<String>}. Absent together with the next two: any model. */
     public static final String FAMILIES = "families";
     /** Supported HF architecture classes; {@code List<String>}. */

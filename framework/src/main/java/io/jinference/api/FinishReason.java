@@ -9,9 +9,15 @@ public enum FinishReason {
     /** {@code max_tokens} (or the context) was reached. */
     LENGTH,
     /** The client cancelled the request. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * The answer is tool calls.
+     *
+     * @since 1.2
+     */
+    TOOL_CALLS;
 
-    /** The OpenAI wire spelling: {@code stop}, {@code length}, {@code cancelled}. */
+    /** The OpenAI wire spelling: {@code stop}, {@code length}, {@code cancelled}, {@code tool_calls}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

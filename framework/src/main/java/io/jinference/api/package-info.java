@@ -5,7 +5,7 @@
  * loader (or, later, process) boundary unchanged. Requests, responses and stream chunks are plain records.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.jinference.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -36,8 +36,12 @@ final class FamilyValidator {
         } else if (isBuiltin.test(name)) {
             problems.add("model name '" + name + "' clashes with a built-in family; choose another name");
         }
-        if (family.baseFamily() != null && !isBuiltin.test(family.baseFamily())) {
-            problems.add("model_family '" + family.baseFamily() + "' is not a built-in family");
+        // As in Xinference, model_family may be "other" or a new family name: the model then inherits nothing,
+        // so a chat model has to bring its own chat template.
+        if (family.baseFamily() != null && !isBuiltin.test(family.baseFamily()) && family.chatTemplate() == null
+                && family.abilities().contains("chat")) {
+            problems.add("model_family '" + family.baseFamily() + "' is not a built-in family to inherit a chat"
+                    + " template from, so a chat model needs its own chat_template");
         }
         family.abilities().stream().filter(ability -> !KNOWN_ABILITIES.contains(ability)).forEach(ability ->
                 problems.add("ability '" + ability + "' is unknown (known: " + String.join(", ", sorted(KNOWN_ABILITIES)) + ")"));

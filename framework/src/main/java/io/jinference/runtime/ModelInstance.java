@@ -4,6 +4,7 @@ import io.jinference.api.ModelFamily;
 import io.jinference.api.ModelSpec;
 import io.jinference.api.RunningModel;
 import io.jinference.api.process.ManagedProcess;
+import io.jinference.registry.EngineDescriptor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ public final class ModelInstance {
     private final String engineVersion;
     private final long engineBundleId;
     private final String engineBundleVersion;
+    private final String engineLabel;
+    private final List<String> engineAbilities;
     private final String why;
     private final LaunchSpec launch;
     private final long createdEpochSeconds;
@@ -35,7 +38,8 @@ public final class ModelInstance {
     private volatile Map<Integer, Long> gpuMemoryBytes = Map.of();
 
     ModelInstance(String uid, ModelFamily family, ModelSpec spec, String quantization, String engine,
-            String engineVersion, long engineBundleId, String engineBundleVersion, String why, LaunchSpec launch) {
+            String engineVersion, long engineBundleId, String engineBundleVersion, EngineDescriptor descriptor,
+            String why, LaunchSpec launch) {
         this.uid = uid;
         this.family = family;
         this.spec = spec;
@@ -44,6 +48,8 @@ public final class ModelInstance {
         this.engineVersion = engineVersion;
         this.engineBundleId = engineBundleId;
         this.engineBundleVersion = engineBundleVersion;
+        this.engineLabel = descriptor.label();
+        this.engineAbilities = descriptor.abilities();
         this.why = why;
         this.launch = launch;
         this.createdEpochSeconds = System.currentTimeMillis() / 1000;
@@ -89,6 +95,19 @@ public final class ModelInstance {
 
     public String engine() {
         return engine;
+    }
+
+    /** The engine and backend serving the model, as people read it: "llama.cpp 0.1.0 (jvm)". */
+    public String engineLabel() {
+        return engineLabel;
+    }
+
+    /**
+     * What the model's engine declares it can do (capability attribute {@code abilities}): chat, generate, embed,
+     * and request features such as tools, structured_output, logprobs, echo.
+     */
+    public List<String> engineAbilities() {
+        return engineAbilities;
     }
 
     public long engineBundleId() {
@@ -230,12 +249,20 @@ public final class ModelInstance {
         }
         description.put("engine_bundle_id", engineBundleId);
         description.put("engine_bundle_version", engineBundleVersion);
+        // Xinference's spec fields: where the files come from and at which revision (null for a local file).
+        description.put("model_hub", provenance.getOrDefault("model_hub", defaultHub()));
+        description.put("revision", provenance.get("model_revision"));
         description.putAll(provenance);
         RunningModel loaded = model;
         if (loaded != null) {
             description.put("engine_details", loaded.describe());
         }
         return description;
+    }
+
+    /** The hub the spec names first, as Xinference's description shows for a model it has not downloaded. */
+    private Object defaultHub() {
+        return spec.sources().isEmpty() ? null : spec.sources().keySet().stream().sorted().findFirst().orElse(null);
     }
 
     /** Xinference sends a whole size as an integer and a fractional one in its "1_8" spelling. */

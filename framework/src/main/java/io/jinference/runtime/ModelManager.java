@@ -174,7 +174,8 @@ public final class ModelManager implements AutoCloseable {
             }
             instance = new ModelInstance(request.modelUid(), request.family(), request.spec(), request.quantization(),
                     engineDescriptor.engine(), String.valueOf(engineDescriptor.version()), engineDescriptor.bundleId(),
-                    registry.bundle(engineDescriptor).map(bundle -> bundle.getVersion().toString()).orElse(null), why,
+                    registry.bundle(engineDescriptor).map(bundle -> bundle.getVersion().toString()).orElse(null),
+                    engineDescriptor, why,
                     new LaunchSpec(request.family().name(), engineDescriptor.engine(),
                             String.valueOf(engineDescriptor.version()), request.spec().format(),
                             request.spec().sizeInBillions(), request.quantization(), request.modelUid(),
@@ -273,6 +274,17 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /** The engine bundle's exact version (with its qualifier), which the declared engine version leaves out. */
+    /** The capability the chosen engine was read from (the backend's own, where one bundle declares several). */
+    private EngineDescriptor descriptor(Choice choice) {
+        return registry.descriptors().stream()
+                .filter(descriptor -> descriptor.bundleId() == choice.engine().bundleId()
+                        && descriptor.engine().equals(choice.engine().engine())
+                        && java.util.Objects.equals(descriptor.backend(), choice.engine().backend()))
+                .findFirst()
+                .orElseThrow(() -> new LaunchException("The engine " + choice.engine().label()
+                        + " was uninstalled while the model was being launched"));
+    }
+
     private String bundleVersion(Choice choice) {
         return registry.descriptors().stream()
                 .filter(descriptor -> descriptor.bundleId() == choice.engine().bundleId())
@@ -303,7 +315,7 @@ public final class ModelManager implements AutoCloseable {
         ModelSpec spec = choice.spec();
         ModelInstance instance = new ModelInstance(uid, family, spec, choice.quantization(), choice.engine().engine(),
                 String.valueOf(choice.engine().version()), choice.engine().bundleId(), bundleVersion(choice),
-                choice.why(), launch);
+                descriptor(choice), choice.why(), launch);
         instance.placedOn(placement);
         models.put(uid, instance);
         return instance;

@@ -112,8 +112,8 @@ final class LlamaServerPassThroughTest {
 
     /**
      * Each request is checked to arrive at llama-server byte for byte ({@link #chat}). SmolLM2's chat template knows
-     * no tools, so llama-server answers a tools request with text; that it read the tools shows in its refusal of a
-     * malformed one, which comes back with its own message.
+     * no tools, so llama-server answers a tools request with text; a malformed tool is refused by Jinference before it
+     * is forwarded, with a 400 naming the parameter.
      */
     @Test
     void toolsResponseFormatLogprobsAndSeveralChoicesReachLlamaServerAndComeBack() throws Exception {
@@ -126,8 +126,9 @@ final class LlamaServerPassThroughTest {
         assertThat(tools.path("choices").get(0).path("message").path("role").asText()).isEqualTo("assistant");
         Http.Answer malformed = http.post("/v1/chat/completions", Map.of("model", uid, "max_tokens", 4,
                 "messages", question, "tools", List.of(Map.of("type", "function"))));
-        assertThat(malformed.status()).as(malformed.body()).isEqualTo(502);
-        assertThat(malformed.detail()).contains("Failed to parse tools").contains("Missing tool function");
+        assertThat(malformed.status()).as(malformed.body()).isEqualTo(400);
+        assertThat(malformed.json().at("/error/param").asText()).isEqualTo("tools");
+        assertThat(malformed.detail()).contains("function name");
 
         // An enum keeps the constrained answer short enough to end well inside max_tokens.
         Map<String, Object> schema = Map.of("type", "object", "properties", Map.of("answer",
@@ -237,7 +238,7 @@ final class LlamaServerPassThroughTest {
                 + ";version:Version=\"1.0.0\";formats:List<String>=\"ggufv2\";"
                 + "quantizations.ggufv2:List<String>=\"q4_1\";os:List<String>=\"linux,macos\";"
                 + "arch:List<String>=\"x86_64,aarch64\";devices:List<String>=\"cpu\";"
-                + "abilities:List<String>=\"generate,chat\"");
+                + "abilities:List<String>=\"generate,chat,tools,structured_output,logprobs\"");
         try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
             out.flush();
         }

@@ -112,7 +112,8 @@ final class RestApiTest {
                         "model_format", "ggufv2", "model_size_in_billions", 1, "quantization", "q4_0"))))));
         assertThat(clash.status()).isEqualTo(400);
         assertThat(clash.detail()).contains("qwen3");
-        assertThat(http.get("/v1/model_registrations/embedding").status()).isEqualTo(400);
+        assertThat(http.get("/v1/model_registrations/embedding").body()).isEqualTo("[]");
+        assertThat(http.get("/v1/model_registrations/no-such-type").status()).isEqualTo(400);
     }
 
     @Test

@@ -39,13 +39,26 @@ public final class RouteAccess {
         put("GET /v1/cluster/auth", Access.PUBLIC);
         put("GET /v1/cluster/info", Access.ANY_KEY);
         put("GET /v1/cluster/devices", Access.ANY_KEY);
+        put("GET /v1/cluster/version", Access.ANY_KEY);
+        put("GET /v1/workers", Access.ANY_KEY);
+        put("GET /v1/supervisor", Access.ANY_KEY);
         // inference (OpenAI) and the models a key may use
         put("GET /v1/models", Access.ANY_KEY);
         put("GET /v1/models/{model_uid}", Access.MODEL, ModelSource.path("model_uid"));
         put("GET /v1/models/{model_uid}/progress", Access.MODEL, ModelSource.path("model_uid"));
+        put("GET /v1/models/{model_uid}/reload", Access.MODEL, ModelSource.path("model_uid"));
+        put("POST /v1/models/{model_uid}/requests/{request_id}/abort", Access.MODEL, ModelSource.path("model_uid"));
+        put("GET /v1/models/instances", Access.ANY_KEY);
         put("POST /v1/chat/completions", Access.MODEL, ModelSource.body("model"));
         put("POST /v1/completions", Access.MODEL, ModelSource.body("model"));
         put("POST /v1/embeddings", Access.MODEL, ModelSource.body("model"));
+        // Ollama's API, a translation over the OpenAI routes above (called with the caller's key)
+        put("GET /api/version", Access.ANY_KEY);
+        put("GET /api/tags", Access.ANY_KEY);
+        put("POST /api/show", Access.MODEL, ModelSource.body("model"));
+        put("POST /api/chat", Access.MODEL, ModelSource.body("model"));
+        put("POST /api/generate", Access.MODEL, ModelSource.body("model"));
+        put("POST /api/embed", Access.MODEL, ModelSource.body("model"));
         // launch and terminate
         put("POST /v1/models", Access.LAUNCH, ModelSource.body("model_uid", "model_name"));
         put("DELETE /v1/models/{model_uid}", Access.LAUNCH, ModelSource.path("model_uid"));
@@ -53,6 +66,8 @@ public final class RouteAccess {
         // what could run, and the catalog (read only; a host profile is a preset or inline JSON, never a file)
         put("GET /v1/engines/{model_name}", Access.ANY_KEY);
         put("GET /v1/engines/{model_name}/explain", Access.ANY_KEY);
+        put("GET /v1/engines/{model_type}/{model_name}", Access.ANY_KEY);
+        put("GET /v1/models/prompts", Access.ANY_KEY);
         put("GET /v1/models/families", Access.ANY_KEY);
         put("GET /v1/models/vllm-supported", Access.ANY_KEY);
         put("GET /v1/model_registrations/{model_type}", Access.ANY_KEY);

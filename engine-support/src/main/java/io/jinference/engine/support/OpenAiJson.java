@@ -11,7 +11,13 @@ import io.jinference.api.CompletionRequest;
 import io.jinference.api.EmbeddingRequest;
 import io.jinference.api.EngineException;
 import io.jinference.api.FinishReason;
+import io.jinference.api.ResponseFormat;
 import io.jinference.api.SamplingParams;
+import io.jinference.api.TokenLogprob;
+import io.jinference.api.ToolCall;
+import io.jinference.api.ToolCallDelta;
+import io.jinference.api.ToolChoice;
+import io.jinference.api.ToolDefinition;
 import io.jinference.api.Usage;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +34,100 @@ final class OpenAiJson {
         ObjectNode body = streamingBody(upstreamModel, request.sampling());
         ArrayNode messages = body.putArray("messages");
         for (ChatMessage message : request.messages()) {
-            messages.addObject().put("role", message.role()).put("content", message.content());
+            ObjectNode turn = messages.addObject().put("role", message.role()).put("content", message.content());
+            if (!message.toolCalls().isEmpty()) {
+                ArrayNode calls = turn.putArray("tool_calls");
+                for (ToolCall call : message.toolCalls()) {
+                    calls.addObject().put("id", call.id()).put("type", "function").putObject("function")
+                            .put("name", call.name()).put("arguments", call.arguments());
+                }
+            }
+            if (message.toolCallId() != null) {
+                turn.put("tool_call_id", message.toolCallId());
+            }
+        }
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            for (ToolDefinition tool : request.tools()) {
+                ObjectNode function = tools.addObject().put("type", "function").putObject("function")
+                        .put("name", tool.name());
+                putIfSet(function, "description", tool.description());
+                function.set("parameters", MAPPER.valueToTree(tool.parameters()));
+            }
+            ToolChoice choice = request.toolChoice();
+            if (choice.mode() == ToolChoice.Mode.FUNCTION) {
+                body.putObject("tool_choice").put("type", "function").putObject("function")
+                        .put("name", choice.function());
+            } else {
+                body.put("tool_choice", choice.mode().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            body.put("parallel_tool_calls", choice.parallel());
+        }
+        putResponseFormat(body, request.responseFormat());
+        if (request.output().logprobs()) {
+            body.put("logprobs", true).put("top_logprobs", request.output().topLogprobs());
         }
         return write(body);
     }
 
     static String completionBody(String upstreamModel, CompletionRequest request) {
         ObjectNode body = streamingBody(upstreamModel, request.sampling());
-        body.put("prompt", request.prompt());
+        if (request.prompts().size() == 1) {
+            body.put("prompt", request.prompt());
+        } else {
+            ArrayNode prompts = body.putArray("prompt");
+            request.prompts().forEach(prompts::add);
+        }
+        putResponseFormat(body, request.responseFormat());
+        if (request.output().logprobs()) {
+            body.put("logprobs", request.output().topLogprobs());
+        }
+        if (request.output().echo()) {
+            body.put("echo", true);
+        }
         return write(body);
+    }
+
+    private static void putResponseFormat(ObjectNode body, ResponseFormat format) {
+        switch (format.type()) {
+            case TEXT -> { }
+            case JSON_OBJECT -> body.putObject("response_format").put("type", "json_object");
+            case JSON_SCHEMA -> {
+                ObjectNode schema = body.putObject("response_format").put("type", "json_schema")
+                        .putObject("json_schema").put("strict", format.strict());
+                putIfSet(schema, "name", format.name());
+                schema.set("schema", MAPPER.valueToTree(format.schema()));
+            }
+        }
+    }
+
+    /** Chat's {@code choices[0].logprobs.content}, as the engine API's records; empty when the chunk has none. */
+    static List<TokenLogprob> logprobs(JsonNode chunk) {
+        List<TokenLogprob> tokens = new java.util.ArrayList<>();
+        for (JsonNode token : chunk.path("choices").path(0).path("logprobs").path("content")) {
+            List<TokenLogprob> top = new java.util.ArrayList<>();
+            for (JsonNode alternative : token.path("top_logprobs")) {
+                top.add(new TokenLogprob(alternative.path("token").asText(), alternative.path("logprob").asDouble(),
+                        List.of()));
+            }
+            tokens.add(new TokenLogprob(token.path("token").asText(), token.path("logprob").asDouble(), top));
+        }
+        return tokens;
+    }
+
+    /** Chat's {@code choices[0].delta.tool_calls}, as the engine API's records. */
+    static List<ToolCallDelta> toolCallDeltas(JsonNode chunk) {
+        List<ToolCallDelta> deltas = new java.util.ArrayList<>();
+        for (JsonNode call : chunk.path("choices").path(0).path("delta").path("tool_calls")) {
+            JsonNode function = call.path("function");
+            deltas.add(new ToolCallDelta(call.path("index").asInt(0), textOrNull(call.path("id")),
+                    textOrNull(function.path("name")), function.path("arguments").asText("")));
+        }
+        return deltas;
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
     }
 
     static String embeddingBody(String upstreamModel, EmbeddingRequest request) {
@@ -71,6 +162,7 @@ final class OpenAiJson {
         return switch (reason) {
             case "" , "null" -> null;
             case "length" -> FinishReason.LENGTH;
+            case "tool_calls" -> FinishReason.TOOL_CALLS;
             default -> FinishReason.STOP;
         };
     }
@@ -121,6 +213,12 @@ final class OpenAiJson {
         putIfSet(body, "top_k", params.topK());
         putIfSet(body, "seed", params.seed());
         putIfSet(body, "repetition_penalty", params.repetitionPenalty());
+        putIfSet(body, "presence_penalty", params.presencePenalty());
+        putIfSet(body, "frequency_penalty", params.frequencyPenalty());
+        if (!params.logitBias().isEmpty()) {
+            ObjectNode bias = body.putObject("logit_bias");
+            params.logitBias().forEach((token, value) -> bias.put(String.valueOf(token), value));
+        }
         if (!params.stop().isEmpty()) {
             body.set("stop", MAPPER.valueToTree(List.copyOf(params.stop())));
         }

@@ -10,6 +10,7 @@ import io.jinference.api.FinishReason;
 import io.jinference.api.Generation;
 import io.jinference.api.OpenAiUpstream;
 import io.jinference.api.RunningModel;
+import io.jinference.api.TokenLogprob;
 import io.jinference.api.TokenSink;
 import io.jinference.api.Usage;
 import io.jinference.api.process.ManagedProcess;
@@ -149,6 +150,11 @@ public final class OpenAiProxyModel implements RunningModel {
                 if (!text.isEmpty()) {
                     sink.onText(text);
                 }
+                List<TokenLogprob> logprobs = OpenAiJson.logprobs(chunk);
+                if (!logprobs.isEmpty()) {
+                    sink.onLogprobs(logprobs);
+                }
+                OpenAiJson.toolCallDeltas(chunk).forEach(sink::onToolCall);
                 finish = OpenAiJson.finishReason(chunk) != null ? OpenAiJson.finishReason(chunk) : finish;
                 usage = OpenAiJson.usage(chunk) != null ? OpenAiJson.usage(chunk) : usage;
             }

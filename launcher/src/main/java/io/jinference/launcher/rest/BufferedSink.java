@@ -1,10 +1,14 @@
 package io.jinference.launcher.rest;
 
+import io.jinference.api.TokenLogprob;
 import io.jinference.api.TokenSink;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Collects the whole generated text for a non-streaming answer; cancelled when the client goes away. */
+/** Collects one whole generated choice for a non-streaming answer; cancelled when the client goes away. */
 final class BufferedSink implements TokenSink {
     private final StringBuilder text = new StringBuilder();
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
     private final ClientConnection client;
 
     BufferedSink(ClientConnection client) {
@@ -17,11 +21,20 @@ final class BufferedSink implements TokenSink {
     }
 
     @Override
+    public synchronized void onLogprobs(List<TokenLogprob> tokens) {
+        logprobs.addAll(tokens);
+    }
+
+    @Override
     public boolean isCancelled() {
         return client.gone();
     }
 
     synchronized String text() {
         return text.toString();
+    }
+
+    synchronized List<TokenLogprob> logprobs() {
+        return List.copyOf(logprobs);
     }
 }

@@ -3,75 +3,106 @@ package io.jinference.launcher.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.jinference.api.ChatMessage;
 import io.jinference.api.ChatRequest;
 import io.jinference.api.RunningModel;
+import io.jinference.runtime.ModelInstance;
 import io.jinference.runtime.ModelManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
-/** {@code POST /v1/chat/completions}. */
+/**
+ * {@code POST /v1/chat/completions}. The whole body is checked first (a malformed part is a 400 naming it), then
+ * against what the model's engine can do ({@link EngineAbilities}). A model with an OpenAI-compatible server gets
+ * the body as it is; a model served here gets the parsed {@link ChatRequest}, once per choice. A forced tool choice
+ * is served through structured output by {@link ForcedToolCalls} in both cases.
+ */
 final class ChatCompletionsHandler {
-    private static final Set<String> ROLES = Set.of("system", "user", "assistant", "developer", "tool");
+    private static final String PATH = "/v1/chat/completions";
     private final ModelManager models;
+    private final AbortableRequests requests;
 
-    ChatCompletionsHandler(ModelManager models) {
+    ChatCompletionsHandler(ModelManager models, AbortableRequests requests) {
         this.models = models;
+        this.requests = requests;
     }
 
     void create(Context ctx) {
         ObjectNode body = Json.body(ctx);
-        String uid = Json.requiredText(body, "model");
+        GenerationOptions options = GenerationOptions.parse(body, ChatBodies.CHAT_KEYS);
+        ChatRequest request = ChatBodies.request(body, options);
+        String uid = options.model();
         Observed.of(ctx).model(uid);
         RunningModel model = models.ready(uid);
-        try (ClientConnection client = ClientConnection.watch(ctx)) {
-            if (OpenAiPassThrough.forward(ctx, model, "/v1/chat/completions", body, uid, client)) {
-                return;
+        ModelInstance instance = models.get(uid);
+        EngineAbilities.check(instance, request);
+        try (ClientConnection client = ClientConnection.watch(ctx);
+                AbortableRequests.Registration registered = requests.register(uid, Json.text(body, "request_id"),
+                        client)) {
+            try {
+                if (request.usesTools() && request.toolChoice().forced()) {
+                    forcedToolCalls(ctx, model, body, request, options, client);
+                } else if (options.n() > 1 && !options.stream()) {
+                    severalChoices(ctx, model, body, request, options, client);
+                } else if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
+                    GenerationResponder.respond(ctx, client, options,
+                            new OpenAiShape.Chat(uid, request.output().logprobs()), choices(model, request, options));
+                }
+            } catch (RuntimeException e) {
+                // An aborted request fails however its cancellation surfaced (a closed upstream reads as 503).
+                GenerationResponder.reportAbort(ctx, client);
+                throw e;
             }
-            GenerationOptions options = GenerationOptions.parse(body, Set.of("messages"));
-            ChatRequest request = new ChatRequest(messages(body.get("messages")), options.sampling());
-            GenerationResponder.respond(ctx, client, options, new OpenAiShape.Chat(uid),
-                    sink -> model.chat(request, sink));
+            GenerationResponder.reportAbort(ctx, client);
         }
     }
 
-    private static List<ChatMessage> messages(JsonNode node) {
-        if (node == null || !node.isArray() || node.isEmpty()) {
-            throw ApiError.badRequest("messages must be a non-empty list of {\"role\", \"content\"} objects");
+    /** {@code n} choices, fanned out where the model's server refuses that many per request. */
+    private static void severalChoices(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
+            GenerationOptions options, ClientConnection client) {
+        JsonNode answer = ChoicesFanOut.answer(model, PATH, body, options.model(), client, options.n());
+        if (answer == null) {
+            GenerationResponder.respond(ctx, client, options,
+                    new OpenAiShape.Chat(options.model(), request.output().logprobs()),
+                    choices(model, request, options));
+        } else if (!answer.isMissingNode() && !client.gone()) {
+            Json.send(ctx, answer);
         }
-        List<ChatMessage> messages = new ArrayList<>();
-        for (JsonNode message : node) {
-            String role = message.path("role").asText("");
-            if (!ROLES.contains(role)) {
-                throw ApiError.badRequest("Unknown message role '" + role + "'; expected one of " + ROLES);
-            }
-            messages.add(new ChatMessage(role, content(message.get("content"))));
-        }
-        return messages;
     }
 
-    /** A string, or OpenAI's list of content parts of which the text parts are joined. */
-    private static String content(JsonNode content) {
-        if (content == null || content.isNull()) {
-            return "";
+    private static void forcedToolCalls(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
+            GenerationOptions options, ClientConnection client) {
+        JsonNode answer = ChoicesFanOut.answer(model, PATH, ForcedToolCalls.constrainedBody(body, request),
+                options.model(), client, options.n());
+        if (answer == null) {
+            ChatRequest constrained = ForcedToolCalls.constrained(request);
+            Map<String, Object> whole = GenerationResponder.whole(client,
+                    new OpenAiShape.Chat(options.model(), request.output().logprobs()),
+                    choices(model, constrained, options), Observed.of(ctx));
+            answer = whole == null ? null : Json.MAPPER.valueToTree(whole);
         }
-        if (content.isTextual()) {
-            return content.asText();
+        if (answer == null || answer.isMissingNode() || client.gone()) {
+            return;
         }
-        if (content.isArray()) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode part : content) {
-                if (!"text".equals(part.path("type").asText())) {
-                    throw ApiError.badRequest("Only text content parts are supported, got " + part.path("type"));
-                }
-                if (!part.path("text").isTextual()) {
-                    throw ApiError.badRequest("A text content part's text must be a string");
-                }
-                text.append(part.path("text").asText());
-            }
-            return text.toString();
+        ObjectNode calls = ForcedToolCalls.toToolCalls(answer);
+        if (options.stream()) {
+            AnswerStream.send(ctx, calls, options.includeUsage());
+        } else {
+            Json.send(ctx, calls);
         }
-        throw ApiError.badRequest("message content must be a string or a list of content parts");
+    }
+
+    /** {@code n} choices; with a seed, each samples with its own (seed, seed + 1, …), else they would be equal. */
+    private static List<GenerationResponder.ChoiceJob> choices(RunningModel model, ChatRequest request,
+            GenerationOptions options) {
+        List<GenerationResponder.ChoiceJob> choices = new ArrayList<>();
+        for (int i = 0; i < options.n(); i++) {
+            Long seed = request.sampling().seed();
+            ChatRequest choice = i == 0 || seed == null ? request : new ChatRequest(request.messages(),
+                    request.sampling().withSeed(seed + i), request.tools(), request.toolChoice(),
+                    request.responseFormat(), request.output());
+            choices.add(new GenerationResponder.ChoiceJob("", i == 0, sink -> model.chat(choice, sink)));
+        }
+        return choices;
     }
 }

@@ -32,6 +32,7 @@ final class ClientConnection implements AutoCloseable {
     private final Callback readable = Callback.from(this::readable, this::failed);
     private boolean armed;
     private boolean closed;
+    private volatile boolean aborted;
 
     private ClientConnection(AbstractEndPoint endPoint) {
         this.endPoint = endPoint;
@@ -62,6 +63,20 @@ final class ClientConnection implements AutoCloseable {
     /** True once the client closed or reset its connection. */
     boolean gone() {
         return gone.isDone();
+    }
+
+    /**
+     * Ends the request as if its client had gone (Xinference's {@code abort_request}): the engine stops generating
+     * and frees its slot, and a forwarded request is cancelled upstream.
+     */
+    void abort() {
+        aborted = true;
+        gone.complete(null);
+    }
+
+    /** True when {@link #abort()} ended the request. */
+    boolean aborted() {
+        return aborted;
     }
 
     /** Runs the action when the client goes away (at once if it has gone already), on a Jetty thread. */

@@ -58,19 +58,20 @@ final class ClusterHandler {
     }
 
     void info(Context ctx) {
+        Json.send(ctx, List.of(nodeInfo("Supervisor"), nodeInfo("Worker")));
+    }
+
+    /** One node of {@code /v1/cluster/info}: this server is the supervisor and the only worker. */
+    Map<String, Object> nodeInfo(String nodeType) {
         String ip = address.get().substring(0, address.get().lastIndexOf(':'));
+        boolean worker = nodeType.equals("Worker");
         long vram = host.gpus().stream().mapToLong(gpu -> gpu.memoryBytes()).sum();
-        Map<String, Object> supervisor = new LinkedHashMap<>();
-        supervisor.put("node_type", "Supervisor");
-        supervisor.put("ip_address", ip);
-        supervisor.put("gpu_count", 0);
-        supervisor.put("gpu_vram_total", 0);
-        Map<String, Object> worker = new LinkedHashMap<>();
-        worker.put("node_type", "Worker");
-        worker.put("ip_address", ip);
-        worker.put("gpu_count", host.gpus().size());
-        worker.put("gpu_vram_total", vram / (1024 * 1024) + "MiB");
-        Json.send(ctx, List.of(supervisor, worker));
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("node_type", nodeType);
+        node.put("ip_address", ip);
+        node.put("gpu_count", worker ? host.gpus().size() : 0);
+        node.put("gpu_vram_total", worker ? vram / (1024 * 1024) + "MiB" : 0);
+        return node;
     }
 
     /**

@@ -51,6 +51,19 @@ final class EnginesHandler {
         Json.send(ctx, decide(ctx).xinferenceView());
     }
 
+    /**
+     * xinference-client's {@code query_engine_by_model_name(name)} asks with the model type ({@code LLM} by default);
+     * the catalog holds LLM families only, so another type has no engines to list.
+     */
+    void enginesOfType(Context ctx) {
+        String type = ctx.pathParam("model_type");
+        if (!type.equalsIgnoreCase("LLM")) {
+            throw new ApiError(404, "No engines for model type " + type + ": Jinference's catalog holds LLMs only",
+                    "model_type");
+        }
+        engines(ctx);
+    }
+
     void explain(Context ctx) {
         Json.send(ctx, DecisionJson.explain(decide(ctx)));
     }

@@ -29,7 +29,7 @@ final class ErrorMapper {
         for (int status : new int[] {404, 405, 413}) {
             routes.error(status, "*", ctx -> {
                 if (!isJson(ctx)) {
-                    detail(ctx, status, plainError(status, ctx));
+                    detail(ctx, status, plainError(status, ctx), null);
                 }
             });
         }
@@ -55,9 +55,9 @@ final class ErrorMapper {
             // to the log only, and the client gets a reference to find it there.
             String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
             LOG.error("Unexpected failure on {} {} (reference {})", ctx.method(), ctx.path(), reference, e);
-            detail(ctx, status, "Internal error; the server's log has the details under reference " + reference);
+            detail(ctx, status, "Internal error; the server's log has the details under reference " + reference, null);
         } else {
-            detail(ctx, status, e.getMessage());
+            detail(ctx, status, e.getMessage(), e instanceof ApiError api ? api.param() : null);
         }
     }
 
@@ -88,23 +88,32 @@ final class ErrorMapper {
     }
 
     /**
-     * Xinference's clients show {@code detail}; OpenAI's read {@code error.message}, {@code error.type} and
-     * {@code error.code}. Every error carries both.
+     * Xinference's clients show {@code detail}; OpenAI's read {@code error.message} (openai-python puts it in the
+     * exception's text), {@code error.type}, {@code error.param} and {@code error.code}. Every error carries both.
      */
-    private static void detail(Context ctx, int status, String detail) {
+    private static void detail(Context ctx, int status, String detail, String param) {
         ctx.status(status);
         String message = detail == null ? "" : detail;
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", message);
-        error.put("type", errorType(status));
-        error.put("code", status);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("detail", message);
-        body.put("error", error);
+        body.put("error", openAiError(message, status, param));
         Json.send(ctx, body);
     }
 
-    private static String errorType(int status) {
+    /**
+     * OpenAI's error object. {@code code} is the HTTP status, as vLLM and llama-server write it, so that an error an
+     * engine server answered reads the same once it has passed through.
+     */
+    static Map<String, Object> openAiError(String message, int status, String param) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", errorType(status));
+        error.put("param", param);
+        error.put("code", status);
+        return error;
+    }
+
+    static String errorType(int status) {
         return switch (status) {
             case 401 -> "authentication_error";
             case 403 -> "permission_error";

@@ -4,12 +4,15 @@ import io.javalin.http.Context;
 import io.jinference.api.EngineException;
 import io.jinference.api.Generation;
 import io.jinference.api.TokenSink;
+import io.jinference.api.Usage;
 import io.jinference.metrics.RequestRecord;
 import io.jinference.runtime.ModelStoppedException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,33 +33,65 @@ final class GenerationResponder {
     private GenerationResponder() {
     }
 
+    /**
+     * One choice to generate.
+     *
+     * @param echo text sent before the generated text (the prompt, for completions with {@code echo}); may be empty
+     * @param countsPrompt whether this choice's prompt tokens count in the usage (once per prompt, not per choice)
+     */
+    record ChoiceJob(String echo, boolean countsPrompt, Function<TokenSink, Generation> generate) {
+    }
+
+    /** Generates the choices one after the other, answering them whole or as one SSE stream. */
     static void respond(Context ctx, ClientConnection client, GenerationOptions options, OpenAiShape shape,
-            Function<TokenSink, Generation> generate) {
+            List<ChoiceJob> choices) {
         if (options.stream()) {
-            stream(ctx, client, options, shape, generate);
+            stream(ctx, client, options, shape, choices);
         } else {
-            BufferedSink sink = new BufferedSink(client);
-            Generation generation = generate.apply(sink);
-            countUsage(ctx, generation);
-            if (!client.gone()) {
-                Json.send(ctx, shape.response(sink.text(), generation));
+            Map<String, Object> response = whole(client, shape, choices, Observed.of(ctx));
+            if (response != null) {
+                Json.send(ctx, response);
             }
         }
     }
 
+    /** The whole answer (OpenAI's completion object); null when the client went away meanwhile. */
+    static Map<String, Object> whole(ClientConnection client, OpenAiShape shape, List<ChoiceJob> choices,
+            RequestRecord record) {
+        List<OpenAiShape.Answer> answers = new ArrayList<>();
+        UsageSum usage = new UsageSum();
+        for (ChoiceJob choice : choices) {
+            BufferedSink sink = new BufferedSink(client);
+            Generation generation = choice.generate().apply(sink);
+            if (client.gone()) {
+                return null;
+            }
+            usage.add(choice, generation);
+            answers.add(new OpenAiShape.Answer(choice.echo() + sink.text(), sink.logprobs(), generation));
+        }
+        record.usage(usage.total().promptTokens(), usage.total().completionTokens());
+        return shape.response(answers, usage.total());
+    }
+
     private static void stream(Context ctx, ClientConnection client, GenerationOptions options, OpenAiShape shape,
-            Function<TokenSink, Generation> generate) {
+            List<ChoiceJob> choices) {
         RequestRecord record = Observed.of(ctx);
-        SseStream events = new SseStream(() -> openEventStream(ctx), client, shape.openingChunk(), text -> {
-            record.firstToken();
-            return shape.chunk(text);
-        });
+        SseStream events = new SseStream(() -> openEventStream(ctx), client, record::firstToken);
         try {
-            Generation generation = generate.apply(events);
-            countUsage(ctx, generation);
-            events.send(shape.finalChunk(generation));
+            UsageSum usage = new UsageSum();
+            for (int index = 0; index < choices.size() && !events.isCancelled(); index++) {
+                ChoiceJob choice = choices.get(index);
+                TokenSink sink = events.choice(index, shape);
+                if (!choice.echo().isEmpty()) {
+                    sink.onText(choice.echo());
+                }
+                Generation generation = choice.generate().apply(sink);
+                usage.add(choice, generation);
+                events.send(shape.finalChunk(index, generation));
+            }
+            record.usage(usage.total().promptTokens(), usage.total().completionTokens());
             if (options.includeUsage()) {
-                events.send(shape.usageChunk(generation));
+                events.send(shape.usageChunk(usage.total()));
             }
         } catch (RuntimeException e) {
             if (!events.started()) {
@@ -69,9 +104,28 @@ final class GenerationResponder {
         events.done();
     }
 
-    private static void countUsage(Context ctx, Generation generation) {
-        if (generation.usage() != null) {
-            Observed.of(ctx).usage(generation.usage().promptTokens(), generation.usage().completionTokens());
+    /** The usage of several choices: every choice's completion, and each prompt once. */
+    private static final class UsageSum {
+        private int prompt;
+        private int completion;
+
+        void add(ChoiceJob choice, Generation generation) {
+            Usage usage = generation.usage();
+            if (usage != null) {
+                prompt += choice.countsPrompt() ? usage.promptTokens() : 0;
+                completion += usage.completionTokens();
+            }
+        }
+
+        Usage total() {
+            return new Usage(prompt, completion);
+        }
+    }
+
+    /** A request aborted before any answer was written gets an error saying so, not an empty 200. */
+    static void reportAbort(Context ctx, ClientConnection client) {
+        if (client.aborted() && !ctx.res().isCommitted()) {
+            throw new ApiError(499, "The request was aborted (abort_request)");
         }
     }
 
@@ -99,6 +153,7 @@ final class GenerationResponder {
         boolean explained = e instanceof EngineException || e instanceof ApiError;
         error.put("message", explained ? e.getMessage() : "Internal error: " + e.getMessage());
         error.put("type", type(e));
+        error.put("param", e instanceof ApiError api ? api.param() : null);
         error.put("code", ErrorMapper.status(e));
         return error;
     }

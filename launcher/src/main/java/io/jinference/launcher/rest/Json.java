@@ -59,7 +59,7 @@ public final class Json {
             return null;
         }
         if (!value.isTextual()) {
-            throw ApiError.badRequest(field + " must be a string");
+            throw ApiError.badParameter(field, field + " must be a string");
         }
         return value.asText();
     }
@@ -67,7 +67,7 @@ public final class Json {
     public static String requiredText(JsonNode body, String field) {
         String value = text(body, field);
         if (value == null || value.isBlank()) {
-            throw ApiError.badRequest(field + " is required");
+            throw ApiError.badParameter(field, field + " is required");
         }
         return value;
     }
@@ -78,9 +78,21 @@ public final class Json {
             return null;
         }
         if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-            throw ApiError.badRequest(field + " must be an integer");
+            throw ApiError.badParameter(field, field + " must be an integer");
         }
         return value.intValue();
+    }
+
+    /** A whole number that fits in 64 bits (seeds); null when absent. */
+    public static Long longInteger(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw ApiError.badParameter(field, field + " must be an integer");
+        }
+        return value.longValue();
     }
 
     public static Double number(JsonNode body, String field) {
@@ -89,7 +101,7 @@ public final class Json {
             return null;
         }
         if (!value.isNumber()) {
-            throw ApiError.badRequest(field + " must be a number");
+            throw ApiError.badParameter(field, field + " must be a number");
         }
         return value.doubleValue();
     }
@@ -100,7 +112,7 @@ public final class Json {
             return fallback;
         }
         if (!value.isBoolean()) {
-            throw ApiError.badRequest(field + " must be true or false");
+            throw ApiError.badParameter(field, field + " must be true or false");
         }
         return value.booleanValue();
     }
@@ -119,13 +131,19 @@ public final class Json {
         if (value.isArray()) {
             for (JsonNode item : value) {
                 if (!item.isTextual()) {
-                    throw ApiError.badRequest(field + " must be a string or a list of strings");
+                    throw ApiError.badParameter(field, field + " must be a string or a list of strings");
                 }
                 texts.add(item.asText());
             }
             return texts;
         }
-        throw ApiError.badRequest(field + " must be a string or a list of strings");
+        throw ApiError.badParameter(field, field + " must be a string or a list of strings");
+    }
+
+    /** A JSON object as plain Java values (maps, lists, strings, numbers, booleans), as the engine API carries it. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> plain(JsonNode object) {
+        return MAPPER.convertValue(object, Map.class);
     }
 
     /** Every non-null field of {@code body} not in {@code known}, as plain Java values. */

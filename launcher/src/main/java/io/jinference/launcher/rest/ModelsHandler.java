@@ -103,8 +103,9 @@ final class ModelsHandler {
         throw ApiError.badRequest("model_size_in_billions must be a number or a string such as \"1_8\"");
     }
 
+    /** OpenAI's model object (openai-python and openai-java read {@code id}) with Xinference's description. */
     void describe(Context ctx) {
-        Json.send(ctx, models.get(ctx.pathParam("model_uid")).describe(address.get()));
+        Json.send(ctx, card(models.get(ctx.pathParam("model_uid"))));
     }
 
     void terminate(Context ctx) {

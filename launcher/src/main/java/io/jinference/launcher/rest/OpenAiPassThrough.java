@@ -51,11 +51,16 @@ final class OpenAiPassThrough {
     private final String uid;
     private final ClientConnection client;
     private OutputStream stream;
+    /** True when the answer is kept for the caller ({@link #answer}) instead of being copied to the client. */
+    private final boolean capture;
+    private JsonNode captured;
     /** Null when the server knows the model by its UID, as vLLM, SGLang and llama-server do. */
     private ModelRename rename;
 
-    private OpenAiPassThrough(Context ctx, String path, ObjectNode body, String uid, ClientConnection client) {
+    private OpenAiPassThrough(Context ctx, String path, ObjectNode body, String uid, ClientConnection client,
+            boolean capture) {
         this.ctx = ctx;
+        this.capture = capture;
         this.path = path;
         this.body = body;
         this.uid = uid;
@@ -70,7 +75,7 @@ final class OpenAiPassThrough {
      */
     static boolean forward(Context ctx, RunningModel model, String path, ObjectNode body, String uid,
             ClientConnection client) {
-        OpenAiPassThrough exchange = new OpenAiPassThrough(ctx, path, body, uid, client);
+        OpenAiPassThrough exchange = new OpenAiPassThrough(ctx, path, body, uid, client, false);
         try {
             return model.forward(exchange::exchange);
         } catch (RuntimeException e) {
@@ -80,6 +85,22 @@ final class OpenAiPassThrough {
             exchange.endStream(e);
             return true;
         }
+    }
+
+    /**
+     * Sends {@code body} (which the host may have rewritten, and which must not stream) to the model's server and
+     * returns its whole answer, for the host to reshape before the client sees it.
+     *
+     * @return null, having done nothing, when the model is served in this process; a missing node when the client
+     *     went away before the answer came
+     */
+    static JsonNode answer(RunningModel model, String path, ObjectNode body, String uid, ClientConnection client) {
+        OpenAiPassThrough exchange = new OpenAiPassThrough(null, path, body, uid, client, true);
+        if (!model.forward(exchange::exchange)) {
+            return null;
+        }
+        return exchange.captured != null ? exchange.captured
+                : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private void exchange(OpenAiUpstream upstream) {
@@ -109,6 +130,11 @@ final class OpenAiPassThrough {
             if (response.statusCode() / 100 != 2) {
                 throw upstreamError(response.statusCode(), answer);
             }
+            if (capture) {
+                byte[] document = answer.readAllBytes();
+                captured = Json.MAPPER.readTree(rename == null ? document : rename.apply(document, document.length));
+                return;
+            }
             ctx.status(response.statusCode());
             String contentType = response.headers().firstValue("Content-Type").orElse("application/json");
             if (contentType.startsWith("text/event-stream")) {
@@ -127,6 +153,9 @@ final class OpenAiPassThrough {
     }
 
     private byte[] requestBytes(OpenAiUpstream upstream) {
+        if (capture && rename == null) {
+            return Json.write(body).getBytes(StandardCharsets.UTF_8);
+        }
         if (rename == null) {
             return ctx.bodyAsBytes();
         }
@@ -203,9 +232,10 @@ final class OpenAiPassThrough {
      * and its 500 becomes 502 (Bad Gateway): this server's own 500 means a bug here.
      */
     private static ApiError upstreamError(int status, InputStream answer) throws IOException {
-        String message = upstreamMessage(new String(answer.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8));
+        String text = new String(answer.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
+        String message = upstreamMessage(text);
         if (status / 100 != 5) {
-            return new ApiError(status, message);
+            return new ApiError(status, message, upstreamParam(text));
         }
         return new ApiError(status == 500 ? 502 : status, "The engine server answered HTTP " + status + ": " + message);
     }
@@ -225,6 +255,16 @@ final class OpenAiPassThrough {
             }
         }
         return text.strip();
+    }
+
+    /** OpenAI's {@code error.param}, which vLLM fills; null when the server names none. */
+    private static String upstreamParam(String text) {
+        try {
+            JsonNode param = Json.MAPPER.readTree(text).path("error").path("param");
+            return param.isTextual() ? param.asText() : null;
+        } catch (IOException notJson) {
+            return null;
+        }
     }
 
     private static int lastEventEnd(byte[] buffer, int length) {

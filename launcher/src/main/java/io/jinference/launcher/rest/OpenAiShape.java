@@ -1,7 +1,9 @@
 package io.jinference.launcher.rest;
 
 import io.jinference.api.Generation;
+import io.jinference.api.TokenLogprob;
 import io.jinference.api.Usage;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,44 +20,65 @@ abstract class OpenAiShape {
         this.model = model;
     }
 
+    /** One generated choice: its text, the logprobs of its tokens (empty unless asked for) and how it ended. */
+    record Answer(String text, List<TokenLogprob> logprobs, Generation generation) {
+    }
+
     abstract String objectName();
 
     abstract String chunkObjectName();
 
     /** One choice of the whole answer. */
-    abstract Map<String, Object> choice(String text, String finishReason);
+    abstract Map<String, Object> choice(int index, String text, List<TokenLogprob> logprobs, String finishReason);
 
     /** One choice of a stream chunk; a null delta is the final chunk carrying the finish reason. */
-    abstract Map<String, Object> chunkChoice(String delta, String finishReason);
+    abstract Map<String, Object> chunkChoice(int index, String delta, String finishReason);
 
-    /** What a stream sends before the first text (chat announces the assistant role); null for nothing. */
-    Map<String, Object> openingChunk() {
+    /** OpenAI's {@code logprobs} of a choice; null when none were asked for. */
+    abstract Object logprobs(List<TokenLogprob> logprobs);
+
+    /** What a stream sends before a choice's first text (chat announces the assistant role); null for nothing. */
+    Map<String, Object> openingChunk(int index) {
         return null;
     }
 
-    Map<String, Object> response(String text, Generation generation) {
+    Map<String, Object> response(List<Answer> answers, Usage usage) {
         Map<String, Object> response = envelope(objectName());
-        response.put("choices", List.of(choice(text, finishReason(generation))));
-        response.put("usage", usage(generation.usage()));
+        List<Map<String, Object>> choices = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            Answer answer = answers.get(i);
+            choices.add(choice(i, answer.text(), answer.logprobs(), finishReason(answer.generation())));
+        }
+        response.put("choices", choices);
+        response.put("usage", usage(usage));
         return response;
     }
 
-    Map<String, Object> chunk(String delta) {
+    Map<String, Object> chunk(int index, String delta) {
         Map<String, Object> chunk = envelope(chunkObjectName());
-        chunk.put("choices", List.of(chunkChoice(delta, null)));
+        chunk.put("choices", List.of(chunkChoice(index, delta, null)));
         return chunk;
     }
 
-    Map<String, Object> finalChunk(Generation generation) {
+    /** A chunk carrying the logprobs of the text sent just before it. */
+    Map<String, Object> logprobsChunk(int index, List<TokenLogprob> logprobs) {
+        Map<String, Object> choice = chunkChoice(index, "", null);
+        choice.put("logprobs", logprobs(logprobs));
         Map<String, Object> chunk = envelope(chunkObjectName());
-        chunk.put("choices", List.of(chunkChoice(null, finishReason(generation))));
+        chunk.put("choices", List.of(choice));
         return chunk;
     }
 
-    Map<String, Object> usageChunk(Generation generation) {
+    Map<String, Object> finalChunk(int index, Generation generation) {
+        Map<String, Object> chunk = envelope(chunkObjectName());
+        chunk.put("choices", List.of(chunkChoice(index, null, finishReason(generation))));
+        return chunk;
+    }
+
+    Map<String, Object> usageChunk(Usage usage) {
         Map<String, Object> chunk = envelope(chunkObjectName());
         chunk.put("choices", List.of());
-        chunk.put("usage", usage(generation.usage()));
+        chunk.put("usage", usage(usage));
         return chunk;
     }
 
@@ -72,6 +95,7 @@ abstract class OpenAiShape {
     private static String finishReason(Generation generation) {
         return switch (generation.finishReason()) {
             case LENGTH -> "length";
+            case TOOL_CALLS -> "tool_calls";
             case STOP, CANCELLED -> "stop";
         };
     }
@@ -85,9 +109,35 @@ abstract class OpenAiShape {
         return json;
     }
 
+    /** Chat's {@code {"content": [{"token", "logprob", "bytes", "top_logprobs"}]}}. */
+    static Map<String, Object> chatLogprobs(List<TokenLogprob> logprobs) {
+        List<Map<String, Object>> content = new ArrayList<>();
+        for (TokenLogprob token : logprobs) {
+            Map<String, Object> entry = tokenEntry(token);
+            entry.put("top_logprobs", token.top().stream().map(OpenAiShape::tokenEntry).toList());
+            content.add(entry);
+        }
+        return Map.of("content", content);
+    }
+
+    private static Map<String, Object> tokenEntry(TokenLogprob token) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("token", token.token());
+        entry.put("logprob", token.logprob());
+        List<Integer> bytes = new ArrayList<>();
+        for (byte b : token.token().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            bytes.add(b & 0xff);
+        }
+        entry.put("bytes", bytes);
+        return entry;
+    }
+
     static final class Chat extends OpenAiShape {
-        Chat(String model) {
+        private final boolean logprobsAsked;
+
+        Chat(String model, boolean logprobsAsked) {
             super("chatcmpl-", model);
+            this.logprobsAsked = logprobsAsked;
         }
 
         @Override
@@ -101,28 +151,34 @@ abstract class OpenAiShape {
         }
 
         @Override
-        Map<String, Object> choice(String text, String finishReason) {
+        Object logprobs(List<TokenLogprob> logprobs) {
+            return logprobsAsked ? chatLogprobs(logprobs) : null;
+        }
+
+        @Override
+        Map<String, Object> choice(int index, String text, List<TokenLogprob> logprobs, String finishReason) {
             Map<String, Object> choice = new LinkedHashMap<>();
-            choice.put("index", 0);
+            choice.put("index", index);
             choice.put("message", Map.of("role", "assistant", "content", text));
+            choice.put("logprobs", logprobs(logprobs));
             choice.put("finish_reason", finishReason);
             return choice;
         }
 
         @Override
-        Map<String, Object> chunkChoice(String delta, String finishReason) {
+        Map<String, Object> chunkChoice(int index, String delta, String finishReason) {
             Map<String, Object> choice = new LinkedHashMap<>();
-            choice.put("index", 0);
+            choice.put("index", index);
             choice.put("delta", delta == null ? Map.of() : Map.of("content", delta));
             choice.put("finish_reason", finishReason);
             return choice;
         }
 
         @Override
-        Map<String, Object> openingChunk() {
-            Map<String, Object> chunk = chunk("");
+        Map<String, Object> openingChunk(int index) {
+            Map<String, Object> chunk = chunk(index, "");
             Map<String, Object> choice = new LinkedHashMap<>();
-            choice.put("index", 0);
+            choice.put("index", index);
             choice.put("delta", Map.of("role", "assistant", "content", ""));
             choice.put("finish_reason", null);
             chunk.put("choices", List.of(choice));
@@ -131,8 +187,11 @@ abstract class OpenAiShape {
     }
 
     static final class Completion extends OpenAiShape {
-        Completion(String model) {
+        private final boolean logprobsAsked;
+
+        Completion(String model, boolean logprobsAsked) {
             super("cmpl-", model);
+            this.logprobsAsked = logprobsAsked;
         }
 
         @Override
@@ -145,19 +204,52 @@ abstract class OpenAiShape {
             return "text_completion";
         }
 
+        /** The completions API's own shape: tokens, token_logprobs, top_logprobs, text_offset. */
         @Override
-        Map<String, Object> choice(String text, String finishReason) {
+        Object logprobs(List<TokenLogprob> logprobs) {
+            if (!logprobsAsked) {
+                return null;
+            }
+            List<String> tokens = new ArrayList<>();
+            List<Double> tokenLogprobs = new ArrayList<>();
+            List<Map<String, Double>> top = new ArrayList<>();
+            List<Integer> offsets = new ArrayList<>();
+            int offset = 0;
+            for (TokenLogprob token : logprobs) {
+                tokens.add(token.token());
+                tokenLogprobs.add(token.logprob());
+                Map<String, Double> alternatives = new LinkedHashMap<>();
+                token.top().forEach(alternative -> alternatives.put(alternative.token(), alternative.logprob()));
+                top.add(alternatives);
+                offsets.add(offset);
+                offset += token.token().length();
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("tokens", tokens);
+            json.put("token_logprobs", tokenLogprobs);
+            json.put("top_logprobs", top);
+            json.put("text_offset", offsets);
+            return json;
+        }
+
+        @Override
+        Map<String, Object> choice(int index, String text, List<TokenLogprob> logprobs, String finishReason) {
             Map<String, Object> choice = new LinkedHashMap<>();
-            choice.put("index", 0);
+            choice.put("index", index);
             choice.put("text", text);
-            choice.put("logprobs", null);
+            choice.put("logprobs", logprobs(logprobs));
             choice.put("finish_reason", finishReason);
             return choice;
         }
 
         @Override
-        Map<String, Object> chunkChoice(String delta, String finishReason) {
-            return choice(delta == null ? "" : delta, finishReason);
+        Map<String, Object> chunkChoice(int index, String delta, String finishReason) {
+            Map<String, Object> choice = new LinkedHashMap<>();
+            choice.put("index", index);
+            choice.put("text", delta == null ? "" : delta);
+            choice.put("logprobs", null);
+            choice.put("finish_reason", finishReason);
+            return choice;
         }
     }
 }

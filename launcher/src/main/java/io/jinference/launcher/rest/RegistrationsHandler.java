@@ -18,7 +18,15 @@ final class RegistrationsHandler {
         this.catalog = catalog;
     }
 
+    /** Xinference's other model types: the catalog holds no families of them, so their lists are empty. */
+    private static final java.util.Set<String> OTHER_TYPES = java.util.Set.of("embedding", "rerank", "image", "audio",
+            "video", "flexible");
+
     void list(Context ctx) {
+        if (OTHER_TYPES.contains(ctx.pathParam("model_type").toLowerCase(java.util.Locale.ROOT))) {
+            Json.send(ctx, List.of());
+            return;
+        }
         requireLlm(ctx);
         boolean detailed = "true".equalsIgnoreCase(ctx.queryParam("detailed"));
         List<Map<String, Object>> families = catalog.families().stream()

@@ -81,6 +81,7 @@ public final class RestServer implements AutoCloseable {
         EnginesHandler engines = new EnginesHandler(selector, registry, host);
         routes.get("/v1/engines/{model_name}/explain", engines::explain);
         routes.get("/v1/engines/{model_name}", engines::engines);
+        routes.get("/v1/engines/{model_type}/{model_name}", engines::enginesOfType);
 
         RegistrationsHandler registrations = new RegistrationsHandler(catalog);
         routes.get("/v1/model_registrations/{model_type}", registrations::list);
@@ -88,6 +89,8 @@ public final class RestServer implements AutoCloseable {
         routes.get("/v1/model_registrations/{model_type}/{model_name}", registrations::get);
         routes.delete("/v1/model_registrations/{model_type}/{model_name}", registrations::unregister);
 
+        AbortableRequests requests = new AbortableRequests();
+        XinferenceHandler.register(routes, models, catalog, requests, cluster);
         routes.get("/v1/models/families", new FamiliesHandler(catalog)::families);
         routes.get("/v1/models/vllm-supported", engines::vllmSupported);
         ModelsHandler launched = new ModelsHandler(models, address);
@@ -96,9 +99,10 @@ public final class RestServer implements AutoCloseable {
         routes.get("/v1/models/{model_uid}", launched::describe);
         routes.delete("/v1/models/{model_uid}", launched::terminate);
 
-        routes.post("/v1/chat/completions", new ChatCompletionsHandler(models)::create);
-        routes.post("/v1/completions", new CompletionsHandler(models)::create);
+        routes.post("/v1/chat/completions", new ChatCompletionsHandler(models, requests)::create);
+        routes.post("/v1/completions", new CompletionsHandler(models, requests)::create);
         routes.post("/v1/embeddings", new EmbeddingsHandler(models)::create);
+        OllamaHandler.register(routes, models, address);
     }
 
     /** The server's address is known only once Jetty has bound its port. */

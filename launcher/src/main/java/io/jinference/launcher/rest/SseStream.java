@@ -1,11 +1,12 @@
 package io.jinference.launcher.rest;
 
+import io.jinference.api.TokenLogprob;
 import io.jinference.api.TokenSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -15,33 +16,29 @@ import java.util.function.Supplier;
  * 4xx. A client that goes away (noticed by its {@link ClientConnection}, or by the first write that fails) turns
  * {@link #isCancelled()} true, so the engine stops and frees its slot.
  */
-final class SseStream implements TokenSink {
+final class SseStream {
     private final Supplier<OutputStream> commit;
     private final ClientConnection client;
-    private final Object opening;
-    private final Function<String, Object> chunkForText;
+    private final Runnable firstText;
     private OutputStream out;
     private volatile boolean cancelled;
 
     /**
      * @param commit sets the status and headers and opens the body; called once, before the first event
-     * @param opening the event sent before the first one (chat announces the assistant role), or null
+     * @param firstText told of each text chunk before it is sent (the request log takes the first as its TTFT)
      */
-    SseStream(Supplier<OutputStream> commit, ClientConnection client, Object opening,
-            Function<String, Object> chunkForText) {
+    SseStream(Supplier<OutputStream> commit, ClientConnection client, Runnable firstText) {
         this.commit = commit;
         this.client = client;
-        this.opening = opening;
-        this.chunkForText = chunkForText;
+        this.firstText = firstText;
     }
 
-    @Override
-    public void onText(String delta) {
-        send(chunkForText.apply(delta));
+    /** Where the engine streams choice {@code index}: its text becomes that choice's chunks. */
+    TokenSink choice(int index, OpenAiShape shape) {
+        return new ChoiceSink(index, shape);
     }
 
-    @Override
-    public boolean isCancelled() {
+    boolean isCancelled() {
         return cancelled || client.gone();
     }
 
@@ -64,14 +61,51 @@ final class SseStream implements TokenSink {
         try {
             if (out == null) {
                 out = commit.get();
-                if (opening != null) {
-                    out.write(("data: " + Json.write(opening) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                }
             }
             out.write(event.getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException | UncheckedIOException e) {
             cancelled = true;
+        }
+    }
+
+    private final class ChoiceSink implements TokenSink {
+        private final int index;
+        private final OpenAiShape shape;
+        private boolean opened;
+
+        ChoiceSink(int index, OpenAiShape shape) {
+            this.index = index;
+            this.shape = shape;
+        }
+
+        /** Chat announces the assistant role before a choice's first text. */
+        private void open() {
+            if (!opened) {
+                opened = true;
+                Object opening = shape.openingChunk(index);
+                if (opening != null) {
+                    send(opening);
+                }
+            }
+        }
+
+        @Override
+        public void onText(String delta) {
+            open();
+            firstText.run();
+            send(shape.chunk(index, delta));
+        }
+
+        @Override
+        public void onLogprobs(List<TokenLogprob> logprobs) {
+            open();
+            send(shape.logprobsChunk(index, logprobs));
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return SseStream.this.isCancelled();
         }
     }
 }

@@ -11,6 +11,7 @@ import io.jinference.api.EngineContext;
 import io.jinference.api.EngineException;
 import io.jinference.api.FinishReason;
 import io.jinference.api.Generation;
+import io.jinference.api.OutputOptions;
 import io.jinference.api.RunningModel;
 import io.jinference.api.SamplingParams;
 import io.jinference.api.TokenSink;
@@ -60,7 +61,9 @@ final class LlamaCppModel implements RunningModel {
         if (request.messages().isEmpty()) {
             throw new EngineException(EngineException.Kind.INVALID_REQUEST, "messages must not be empty");
         }
-        return generate(() -> chatPrompt.render(request.messages(), context), request.sampling(), sink);
+        refuseUnsupported(request.usesTools() ? "tools" : null, request.output());
+        return generate(() -> chatPrompt.render(request.messages(), context), request.sampling(),
+                StructuredOutput.grammar(request.responseFormat()), sink);
     }
 
     @Override
@@ -68,7 +71,24 @@ final class LlamaCppModel implements RunningModel {
         if (request.prompt() == null) {
             throw new EngineException(EngineException.Kind.INVALID_REQUEST, "prompt is required");
         }
-        return generate(request::prompt, request.sampling(), sink);
+        if (request.prompts().size() != 1) {
+            throw new EngineException(EngineException.Kind.INVALID_REQUEST, "one prompt per request");
+        }
+        refuseUnsupported(request.output().echo() ? "echo" : null, request.output());
+        return generate(request::prompt, request.sampling(), StructuredOutput.grammar(request.responseFormat()),
+                sink);
+    }
+
+    /**
+     * java-llama.cpp 4.2.0 parses no tool calls and reports probabilities of its own sampler only, not OpenAI's
+     * logprobs; the capability does not claim them, and a request for them is refused, never answered without.
+     */
+    private static void refuseUnsupported(String parameter, OutputOptions output) {
+        String refused = parameter != null ? parameter : output.logprobs() ? "logprobs" : null;
+        if (refused != null) {
+            throw new EngineException(EngineException.Kind.UNSUPPORTED, "The parameter " + refused
+                    + " is not supported by the in-JVM llama.cpp engine (java-llama.cpp)");
+        }
     }
 
     @Override
@@ -118,7 +138,8 @@ final class LlamaCppModel implements RunningModel {
     }
 
     /** @param promptText computed under the lifecycle lock: llama.cpp may format chat prompts on the model */
-    private Generation generate(Supplier<String> promptText, SamplingParams requested, TokenSink sink) {
+    private Generation generate(Supplier<String> promptText, SamplingParams requested, String grammar,
+            TokenSink sink) {
         SamplingParams sampling = requested == null ? SamplingParams.defaults() : requested;
         Lock lock = enter();
         try {
@@ -136,7 +157,7 @@ final class LlamaCppModel implements RunningModel {
             }
             int budget = sampling.maxTokens() == null ? room : Math.min(sampling.maxTokens(), room);
             LlamaIterator tokens = model.generate(
-                    RequestParameters.of(prompt, sampling, budget, familyStop, options.seed())).iterator();
+                    RequestParameters.of(prompt, sampling, budget, familyStop, options.seed(), grammar)).iterator();
             return stream(tokens, sink, promptTokens, budget);
         } catch (EngineException e) {
             throw e;

@@ -3,8 +3,10 @@ package io.jinference.engine.llamacpp;
 import de.kherud.llama.InferenceParameters;
 import io.jinference.api.EngineException;
 import io.jinference.api.SamplingParams;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Maps a request's {@link SamplingParams} onto java-llama.cpp's {@link InferenceParameters}. */
@@ -20,7 +22,27 @@ final class RequestParameters {
      */
     static InferenceParameters of(String prompt, SamplingParams sampling, int maxTokens, List<String> familyStop,
             Long defaultSeed) {
+        return of(prompt, sampling, maxTokens, familyStop, defaultSeed, null);
+    }
+
+    /** @param grammar a GBNF grammar the answer must follow (structured output), or null */
+    static InferenceParameters of(String prompt, SamplingParams sampling, int maxTokens, List<String> familyStop,
+            Long defaultSeed, String grammar) {
         InferenceParameters parameters = new InferenceParameters(prompt).setNPredict(maxTokens);
+        if (grammar != null) {
+            parameters.setGrammar(grammar);
+        }
+        if (sampling.presencePenalty() != null) {
+            parameters.setPresencePenalty(sampling.presencePenalty().floatValue());
+        }
+        if (sampling.frequencyPenalty() != null) {
+            parameters.setFrequencyPenalty(sampling.frequencyPenalty().floatValue());
+        }
+        if (!sampling.logitBias().isEmpty()) {
+            Map<Integer, Float> bias = new HashMap<>();
+            sampling.logitBias().forEach((token, value) -> bias.put(token, value.floatValue()));
+            parameters.setTokenIdBias(bias);
+        }
         if (sampling.temperature() != null) {
             parameters.setTemperature(nonNegative("temperature", sampling.temperature()).floatValue());
         }
