@@ -60,7 +60,7 @@ final class ChatCompletionsHandler {
     /** {@code n} choices, fanned out where the model's server refuses that many per request. */
     private static void severalChoices(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
             GenerationOptions options, ClientConnection client) {
-        JsonNode answer = ChoicesFanOut.answer(model, PATH, body, options.model(), client, options.n());
+        JsonNode answer = ChoicesFanOut.answer(Observed.of(ctx), model, PATH, body, options.model(), client, options.n());
         if (answer == null) {
             GenerationResponder.respond(ctx, client, options,
                     new OpenAiShape.Chat(options.model(), request.output().logprobs()),
@@ -72,7 +72,7 @@ final class ChatCompletionsHandler {
 
     private static void forcedToolCalls(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
             GenerationOptions options, ClientConnection client) {
-        JsonNode answer = ChoicesFanOut.answer(model, PATH, ForcedToolCalls.constrainedBody(body, request),
+        JsonNode answer = ChoicesFanOut.answer(Observed.of(ctx), model, PATH, ForcedToolCalls.constrainedBody(body, request),
                 options.model(), client, options.n());
         if (answer == null) {
             ChatRequest constrained = ForcedToolCalls.constrained(request);

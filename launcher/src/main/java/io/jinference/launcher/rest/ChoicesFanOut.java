@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jinference.api.RunningModel;
+import io.jinference.metrics.RequestRecord;
 import java.util.regex.Pattern;
 
 /**
@@ -25,10 +26,10 @@ final class ChoicesFanOut {
     }
 
     /** The whole answer of {@code body} (non-streaming); null when the model is served in this process. */
-    static JsonNode answer(RunningModel model, String path, ObjectNode body, String uid, ClientConnection client,
-            int n) {
+    static JsonNode answer(RequestRecord record, RunningModel model, String path, ObjectNode body, String uid,
+            ClientConnection client, int n) {
         try {
-            return OpenAiPassThrough.answer(model, path, body, uid, client);
+            return OpenAiPassThrough.answer(record, model, path, body, uid, client);
         } catch (ApiError refused) {
             if (!refusedN(refused, n)) {
                 throw refused;
@@ -43,7 +44,7 @@ final class ChoicesFanOut {
             if (body.path("seed").canConvertToLong()) {
                 single.put("seed", body.path("seed").asLong() + i);
             }
-            JsonNode answer = OpenAiPassThrough.answer(model, path, single, uid, client);
+            JsonNode answer = OpenAiPassThrough.answer(record, model, path, single, uid, client);
             if (answer == null || answer.isMissingNode()) {
                 return answer;
             }

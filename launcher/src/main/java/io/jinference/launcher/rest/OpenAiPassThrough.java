@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.jinference.api.OpenAiUpstream;
 import io.jinference.api.RunningModel;
+import io.jinference.metrics.RequestRecord;
 import io.jinference.metrics.RequestIds;
 import io.jinference.metrics.SseUsage;
 import java.io.IOException;
@@ -46,6 +47,8 @@ final class OpenAiPassThrough {
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     private final Context ctx;
+    /** The request's metrics and id; the answer-capturing mode has no context of its own. */
+    private final RequestRecord record;
     private final String path;
     private final ObjectNode body;
     private final String uid;
@@ -57,9 +60,10 @@ final class OpenAiPassThrough {
     /** Null when the server knows the model by its UID, as vLLM, SGLang and llama-server do. */
     private ModelRename rename;
 
-    private OpenAiPassThrough(Context ctx, String path, ObjectNode body, String uid, ClientConnection client,
-            boolean capture) {
+    private OpenAiPassThrough(Context ctx, RequestRecord record, String path, ObjectNode body, String uid,
+            ClientConnection client, boolean capture) {
         this.ctx = ctx;
+        this.record = record;
         this.capture = capture;
         this.path = path;
         this.body = body;
@@ -75,7 +79,7 @@ final class OpenAiPassThrough {
      */
     static boolean forward(Context ctx, RunningModel model, String path, ObjectNode body, String uid,
             ClientConnection client) {
-        OpenAiPassThrough exchange = new OpenAiPassThrough(ctx, path, body, uid, client, false);
+        OpenAiPassThrough exchange = new OpenAiPassThrough(ctx, Observed.of(ctx), path, body, uid, client, false);
         try {
             return model.forward(exchange::exchange);
         } catch (RuntimeException e) {
@@ -94,8 +98,9 @@ final class OpenAiPassThrough {
      * @return null, having done nothing, when the model is served in this process; a missing node when the client
      *     went away before the answer came
      */
-    static JsonNode answer(RunningModel model, String path, ObjectNode body, String uid, ClientConnection client) {
-        OpenAiPassThrough exchange = new OpenAiPassThrough(null, path, body, uid, client, true);
+    static JsonNode answer(RequestRecord record, RunningModel model, String path, ObjectNode body, String uid,
+            ClientConnection client) {
+        OpenAiPassThrough exchange = new OpenAiPassThrough(null, record, path, body, uid, client, true);
         if (!model.forward(exchange::exchange)) {
             return null;
         }
@@ -107,7 +112,7 @@ final class OpenAiPassThrough {
         rename = upstream.model().equals(uid) ? null : new ModelRename(upstream.model(), uid);
         HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve(path))
                 .header("Content-Type", "application/json")
-                .header(RequestIds.HEADER, Observed.of(ctx).id())
+                .header(RequestIds.HEADER, record.id())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(requestBytes(upstream))).build();
         CompletableFuture<HttpResponse<InputStream>> pending = HTTP.sendAsync(request,
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -141,7 +146,7 @@ final class OpenAiPassThrough {
                 copyEvents(answer, contentType);
             } else {
                 byte[] document = answer.readAllBytes();
-                SseUsage.document(Observed.of(ctx), document, document.length);
+                SseUsage.document(record, document, document.length);
                 ctx.contentType(contentType).result(rename == null ? document
                         : rename.apply(document, document.length));
             }
@@ -179,7 +184,7 @@ final class OpenAiPassThrough {
             int end = lastEventEnd(buffer, held);
             if (end > 0) {
                 done |= contains(buffer, end, DONE);
-                SseUsage.events(Observed.of(ctx), buffer, end);
+                SseUsage.events(record, buffer, end);
                 boolean written = rename == null ? writeToClient(buffer, end)
                         : writeToClient(rename.apply(buffer, end));
                 if (!written) {
@@ -221,7 +226,7 @@ final class OpenAiPassThrough {
     /** Ends a started stream that broke: an error event OpenAI clients raise, then {@code [DONE]}. */
     private void endStream(RuntimeException failure) {
         GenerationResponder.logUnexpected(uid, failure);
-        Observed.of(ctx).error(GenerationResponder.type(failure));
+        record.error(GenerationResponder.type(failure));
         String event = "data: " + Json.write(Map.of("error", GenerationResponder.error(failure)))
                 + "\n\ndata: [DONE]\n\n";
         writeToClient(event.getBytes(StandardCharsets.UTF_8));
