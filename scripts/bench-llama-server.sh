@@ -14,7 +14,7 @@ cache=${JINFERENCE_CACHE:-$HOME/.cache/jinference}
 jinf=${JINF:-$root/launcher/target/jinference/bin/jinf}
 [ -x "$jinf" ] || ./mvnw -B -q package -DskipTests >&2
 rounds=${ROUNDS:-3} requests=${REQUESTS:-12} threads=${THREADS:-2}
-decode_tokens=${DECODE_TOKENS:-64} prompt_words=${PROMPT_WORDS:-400}
+decode_tokens=${DECODE_TOKENS:-64} prompt_words=${PROMPT_WORDS:-400} warmup=${WARMUP:-200}
 # The runtime CI builds (`jinf runtimes install llama.cpp --dir $cache/llama.cpp`), unless another one is named.
 export JINFERENCE_LLAMA_SERVER=${JINFERENCE_LLAMA_SERVER:-$cache/llama.cpp/b11434/build-cpu/bin/llama-server}
 
@@ -47,10 +47,12 @@ for model in "$smollm2" "$big"; do
   echo "## $(basename "$model") (llama-server at $direct, through Jinference at $base)"
   curl -sf "$base/v1/models/$uid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("placed on GPU(s)",
     d["accelerators"], "by", d["engine_details"].get("runtime"), "; why:", d["why"])'
+  # The first model's warm-up lets the fresh Jinference JVM compile its request path; later ones need none.
   python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1,8 \
-    --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests"
+    --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup "$warmup"
+  warmup=1
   python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1 \
-    --max-tokens 1 --prompt-words "$prompt_words" --rounds "$rounds" --requests 4
+    --max-tokens 1 --prompt-words "$prompt_words" --rounds "$rounds" --requests 4 --warmup 1
   curl -sf -X DELETE "$base/v1/models/$uid" > /dev/null
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,7 +2,7 @@
 
 Usage: python3 bench-proxy.py DIRECT_URL DIRECT_MODEL JINFERENCE_URL JINFERENCE_MODEL
            [--requests 64] [--concurrency 1,8] [--max-tokens 32] [--rounds 3] [--stream] [--seconds N]
-           [--prompt-words N]
+           [--prompt-words N] [--warmup N]
 Rounds alternate direct / through Jinference so that both see the same machine load. Prints, per target and
 concurrency, the completion-token throughput, the p50/p90 request latency (time to the last byte) and, when
 streaming, the p50 time to the first token; then the ratios and the added p50s. --seconds caps each run's length
@@ -106,14 +106,18 @@ def main():
     parser.add_argument("--stream", action="store_true")
     parser.add_argument("--seconds", type=float, default=0, help="cap on each run's length; 0 = none")
     parser.add_argument("--prompt-words", type=int, default=0, help="longer prompts, prompt cache off: prefill")
+    parser.add_argument("--warmup", type=int, default=200,
+                        help="short requests sent to both targets first, so that a freshly started JVM has compiled "
+                             "its request path (a server runs for hours; its first requests are interpreted)")
     args = parser.parse_args()
+    for _ in range(max(1, args.warmup)):
+        one_request(args.direct_url, args.direct_model, 4, args.stream)
+        one_request(args.jinference_url, args.jinference_model, 4, args.stream)
     for concurrency in [int(level) for level in args.concurrency.split(",")]:
         measure(args, concurrency)
 
 
 def measure(args, concurrency):
-    one_request(args.direct_url, args.direct_model, 4, args.stream)  # warm-up
-    one_request(args.jinference_url, args.jinference_model, 4, args.stream)
     results = {"direct": ([], [], [], []), "jinference": ([], [], [], [])}
     for _ in range(args.rounds):
         for name, url, model in (("direct", args.direct_url, args.direct_model),
