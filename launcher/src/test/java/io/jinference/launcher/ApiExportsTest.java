@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 final class ApiExportsTest {
     @Test
     void exportsTheApiPackageWithItsBundleVersion() {
-        assertThat(ApiExports.systemPackagesExtra()).contains("io.jinference.api;version=1.1.0")
+        assertThat(ApiExports.systemPackagesExtra()).contains("io.jinference.api;version=1.2.0")
                 .doesNotContain("io.jinference.registry").doesNotContain("uses:=");
     }
 
