@@ -237,10 +237,11 @@ final class ServingTest {
 
     @Test
     void aModelThatFailedInTheBackgroundAnswers503WithTheReason() throws InterruptedException {
-        Path notGguf = BrokenGguf.notGguf(home.resolve("background.gguf"));
+        // GGUF magic, so the launch is accepted at once; the load fails later, in the background
+        Path truncated = BrokenGguf.truncatedHalf(tinyModel, home.resolve("background.gguf"));
         Http.Answer launched = http.post("/v1/models?wait_ready=false", Map.of("model_name", FAMILY,
-                "model_format", "ggufv2", "model_path", notGguf.toString(), "model_uid", "late"));
-        assertThat(launched.status()).isEqualTo(200);
+                "model_format", "ggufv2", "model_path", truncated.toString(), "model_uid", "late"));
+        assertThat(launched.status()).as(launched.body()).isEqualTo(200);
         String status = "";
         for (int i = 0; i < 100 && !status.equals("failed"); i++) {
             Thread.sleep(100);
