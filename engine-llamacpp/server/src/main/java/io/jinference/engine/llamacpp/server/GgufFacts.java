@@ -8,15 +8,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The few metadata values of a GGUF file the command line depends on, read from its header without loading it:
  * {@code general.architecture} (checked against the llama-server build's list), {@code <arch>.context_length}
- * (the default context) and whether {@code <arch>.pooling_type} is set (a chat model used for embeddings needs a
- * pooling). Values that are not needed are skipped; lengths are bounded so a damaged header cannot make it allocate.
+ * (the default context), whether {@code <arch>.pooling_type} is set (a chat model used for embeddings needs a
+ * pooling) and {@code tokenizer.chat_template} (checked to finish rendering before llama-server renders it). Values that are not needed are skipped; lengths are bounded so a damaged header cannot make it allocate.
  */
-record GgufFacts(String architecture, OptionalLong contextLength, boolean hasPoolingType) {
+record GgufFacts(String architecture, OptionalLong contextLength, boolean hasPoolingType,
+        Optional<String> chatTemplate) {
     private static final int MAX_STRING = 64 << 20;
     private static final long MAX_KEYS = 1 << 20;
 
@@ -38,11 +40,14 @@ record GgufFacts(String architecture, OptionalLong contextLength, boolean hasPoo
             String architecture = null;
             OptionalLong context = OptionalLong.empty();
             boolean pooling = false;
+            Optional<String> chatTemplate = Optional.empty();
             for (long i = 0; i < keys; i++) {
                 String key = string(in);
                 int type = Integer.reverseBytes(in.readInt());
                 if (key.equals("general.architecture") && type == 8) {
                     architecture = string(in);
+                } else if (key.equals("tokenizer.chat_template") && type == 8) {
+                    chatTemplate = Optional.of(string(in));
                 } else if (architecture != null && key.equals(architecture + ".context_length")) {
                     context = OptionalLong.of(integer(in, type));
                 } else {
@@ -53,7 +58,7 @@ record GgufFacts(String architecture, OptionalLong contextLength, boolean hasPoo
             if (architecture == null) {
                 throw new IOException("GGUF metadata has no general.architecture");
             }
-            return new GgufFacts(architecture, context, pooling);
+            return new GgufFacts(architecture, context, pooling, chatTemplate);
         } catch (EOFException e) {
             throw new IOException("the GGUF header ends early");
         }

@@ -69,6 +69,7 @@ public final class LlamaServerEngine implements InferenceEngine {
                     + gguf.architecture() + "' of " + request.modelPath() + " is not one llama.cpp b"
                     + runtime.build() + " can load (" + runtime.binary() + ")");
         }
+        ChatTemplateGuard.requireFinishes(gguf, context);
         int port = LoopbackPorts.free();
         ProcessSpec spec = LlamaServerCommand.build(request, runtime, gguf, port, context.workDir());
         return ManagedServer.launch(context, spec, URI.create("http://127.0.0.1:" + port), request.modelUid(),

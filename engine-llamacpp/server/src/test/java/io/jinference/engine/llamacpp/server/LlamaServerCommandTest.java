@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 final class LlamaServerCommandTest {
     private static final Path MODEL = Path.of("/models/smollm2.gguf");
     private static final LlamaServerRuntime CPU = runtime("cpu");
-    private static final GgufFacts CHAT_MODEL = new GgufFacts("llama", OptionalLong.of(8192), false);
+    private static final GgufFacts CHAT_MODEL = new GgufFacts("llama", OptionalLong.of(8192), false, Optional.empty());
 
     private static LlamaServerRuntime runtime(String backend) {
         return new LlamaServerRuntime(Path.of("/opt/llama/bin/llama-server"), 11434, backend, List.of("llama"),
@@ -99,7 +100,7 @@ final class LlamaServerCommandTest {
 
     @Test
     void anEmbeddingModelKeepsItsOwnPoolingAndAnExplicitOneWins() {
-        GgufFacts embedder = new GgufFacts("bert", OptionalLong.of(512), true);
+        GgufFacts embedder = new GgufFacts("bert", OptionalLong.of(512), true, Optional.empty());
         List<String> own = LlamaServerCommand.build(LoadRequests.of("e", "ggufv2", "f16", MODEL,
                 Map.of("embedding", true), List.of()), CPU, embedder, 1, Path.of("/tmp")).command();
         assertThat(own).contains("--embedding").doesNotContain("--pooling");
