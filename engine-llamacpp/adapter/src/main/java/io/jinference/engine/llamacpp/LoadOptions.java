@@ -26,11 +26,12 @@ record LoadOptions(int contextPerSlot, int threads, int parallelSlots, Long seed
 
     static final Set<String> POOLINGS = Set.of("cls", "last");
     /**
-     * Every launch key this backend reads, the backend pin included. java-llama.cpp has no flags to pass anything
-     * else to, so any other key is refused rather than silently dropped.
+     * Every launch key this backend reads, and the ones the host reads for it (the backend pin; {@code n_gpu} and
+     * {@code gpu_idx}, which the host's GPU placement checks: a CPU-only engine asked for a GPU gets its 400 there).
+     * java-llama.cpp has no flags to pass anything else to, so any other key is refused rather than silently dropped.
      */
     static final Set<String> KEYS = Set.of("n_ctx", "n_threads", "n_parallel", "seed", "embedding", "pooling",
-            "model_backend");
+            "model_backend", "n_gpu", "gpu_idx");
 
     static final int DEFAULT_MAX_CONTEXT = 4096;
     static final int DEFAULT_PARALLEL = 4;
