@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jinference.hotplug.FixtureBundles;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,8 +30,10 @@ class ThrowingProbeTest {
             assertThat(rest.get("/v1/engines/smollm2-instruct").json().path("fixture").toString())
                     .contains("the engine's probe exploded");
 
+            // a file with GGUF's magic passes the model_path check, so the launch reaches the engine's refusal
+            Path gguf = Files.write(home.resolve("fixture.gguf"), "GGUF".getBytes(StandardCharsets.US_ASCII));
             Rest.Answer launch = rest.post("/v1/models", Map.of("model_name", "smollm2-instruct",
-                    "model_engine", "fixture", "model_format", "ggufv2", "model_path", jar.toString()));
+                    "model_engine", "fixture", "model_format", "ggufv2", "model_path", gguf.toString()));
             assertThat(launch.status()).as(launch.json().toString()).isEqualTo(400);
             assertThat(launch.detail()).contains("the engine's probe exploded");
             assertThat(rest.get("/status").status()).isEqualTo(200);
