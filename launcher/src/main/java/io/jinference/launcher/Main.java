@@ -37,6 +37,18 @@ public final class Main implements Runnable {
         static final ChatTemplateRenderer RENDERER = new ChatTemplateRenderer();
     }
 
+    /**
+     * llama-server announces keep-alive but closes the connection after each streamed answer, so a request sent
+     * right after a stream can meet a pooled connection that the server has just closed: the JDK's HTTP client then
+     * fails a POST with "header parser received no bytes", and the proxy would answer 503 (about one request in
+     * 300 sent back to back). The server never read that request, so sending it again on a fresh connection is
+     * safe; this switches on the JDK's own retry for it, which it otherwise applies to idempotent methods only.
+     * Read once when the client classes load, so it is set before anything else runs.
+     */
+    static void allowRetryOnClosedUpstreamConnections() {
+        System.setProperty("jdk.httpclient.enableAllMethodRetry", "true");
+    }
+
     /** Without a subcommand, show the usage. */
     @Override
     public void run() {
@@ -44,6 +56,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        allowRetryOnClosedUpstreamConnections();
         if (args.length == 0 || !args[0].equals("serve")) {
             // Client commands print answers; Felix's and Jetty's progress lines would only bury them.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

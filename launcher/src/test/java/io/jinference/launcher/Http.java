@@ -52,6 +52,11 @@ final class Http {
         }
     }
 
+    /** The address of a route, for a test that sends with a client of its own. */
+    URI uri(String path) {
+        return URI.create(base + path);
+    }
+
     Answer get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
