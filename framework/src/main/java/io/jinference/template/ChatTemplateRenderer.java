@@ -3,6 +3,7 @@ package io.jinference.template;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -88,7 +89,7 @@ public final class ChatTemplateRenderer {
         try {
             result = jinjava.renderForResult(JinjaCompatibility.rewrite(withoutTrailingNewline(template)), bindings);
         } catch (RuntimeException e) {
-            throw invalid(RenderDeadline.end() ? tooSlow() : messageOf(e));
+            throw invalid(RenderDeadline.end() ? tooSlow() : runaway(e) ? tooLong() : messageOf(e));
         }
         if (RenderDeadline.end()) {
             throw invalid(tooSlow());
@@ -97,9 +98,27 @@ public final class ChatTemplateRenderer {
                 .filter(error -> error.getSeverity() == TemplateError.ErrorType.FATAL)
                 .findFirst();
         if (fatal.isPresent()) {
-            throw invalid(describe(fatal.get()));
+            throw invalid(runaway(fatal.get().getException()) ? tooLong() : describe(fatal.get()));
         }
         return result.getOutput();
+    }
+
+    /**
+     * A template that loops over large ranges usually fills the output limit before the time limit. It is the same
+     * runaway, so it gets the same words, which the engines' launch guards look for (no typed signal crosses the API).
+     */
+    private static String tooLong() {
+        return "The chat template did not finish rendering: its output passed " + MAX_OUTPUT_CHARS + " characters "
+                + "(does it loop over large ranges?); it was stopped";
+    }
+
+    private static boolean runaway(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutputTooBigException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String tooSlow() {

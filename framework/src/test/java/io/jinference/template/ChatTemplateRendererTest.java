@@ -38,11 +38,17 @@ class ChatTemplateRendererTest {
                 .contains("What is the capital of France?");
     }
 
+    /**
+     * A runaway that fills the output limit before the time limit is the same runaway: the engines' launch guards
+     * (which keep llama.cpp from rendering such a template natively, without a limit) look for these words.
+     */
     @Test
-    void aTemplateWritingTooMuchIsRefused() {
+    void aTemplateWritingTooMuchIsStoppedWithTheSameWordsAsOneTooSlow() {
         String flooding = "{% for i in range(1000) %}{% for j in range(1000) %}{{ 'xxxxxxxxxxxxxxxxxxxx' }}"
                 + "{% endfor %}{% endfor %}";
-        assertThatThrownBy(() -> renderer.render(flooding, CONVERSATION, Map.of())).isInstanceOf(EngineException.class);
+        assertThatThrownBy(() -> renderer.render(flooding, CONVERSATION, Map.of()))
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("did not finish rendering: its output passed 8388608 characters");
     }
 
     @Test

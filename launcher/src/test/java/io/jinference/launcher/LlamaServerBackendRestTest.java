@@ -121,6 +121,34 @@ final class LlamaServerBackendRestTest {
         assertThat(http.get("/status").status()).isEqualTo(200);
     }
 
+    /**
+     * llama-server renders the GGUF's chat template itself at start-up, with no limit: a template of three nested
+     * {@code range()} loops is refused by the host's bounded renderer first, with a 400 naming the template, and no
+     * llama-server process is left (none was started).
+     */
+    @Test
+    void aLoopingChatTemplateIsRefusedBeforeLlamaServerStarts() {
+        String loop = "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{{ c }}"
+                + "{% endfor %}{% endfor %}{% endfor %}";
+        Path looping = TinyGguf.builder().chatTemplate(loop).write(home.resolve("looping-server.gguf"));
+        java.util.Set<Long> before = descendants();
+
+        Http.Answer refused = http.post("/v1/models", launchBody(looping, "looping-server"));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.detail()).contains("chat template (tokenizer.chat_template) does not finish")
+                .contains("llama-server would render it at load without a time limit");
+        java.util.Set<Long> started = descendants();
+        started.removeAll(before);
+        assertThat(started).as("processes started for the refused model").isEmpty();
+        assertThat(http.get("/v1/models/looping-server").status()).isEqualTo(404);
+    }
+
+    private static java.util.Set<Long> descendants() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+
     private static String launch(Path model, String uid) {
         Http.Answer answer = http.post("/v1/models", launchBody(model, uid));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
