@@ -111,6 +111,48 @@ final class MetricsRestTest {
         assertThat(http.delete("/v1/models/" + uid).status()).isEqualTo(200);
     }
 
+    /**
+     * With one slot, a second stream waits in llama-server's queue while the first generates: the model's
+     * {@code jinference_model_requests_queued} (read from llama-server's {@code requests_deferred}) shows it, and
+     * both requests are in flight.
+     */
+    @Test
+    void aRequestWaitingForTheModelsOnlySlotIsCountedAsQueued() throws Exception {
+        Map<String, Object> oneSlot = launchBody("smol-queue");
+        oneSlot.put("n_parallel", 1);
+        Http.Answer launched = http.post("/v1/models", oneSlot);
+        assertThat(launched.status()).as(launched.body()).isEqualTo(200);
+        assertThat(value(scrape(), "jinference_model_requests_queued", "smol-queue")).as("idle").isZero();
+        Map<String, Object> chat = new HashMap<>();
+        chat.put("model", "smol-queue");
+        chat.put("messages", List.of(Map.of("role", "user", "content", "Tell me a long story about a lighthouse.")));
+        chat.put("max_tokens", 400);
+        chat.put("ignore_eos", true);
+        chat.put("stream", true);
+        try (Stream<String> first = http.streamLines("/v1/chat/completions", chat)) {
+            Iterator<String> events = first.iterator();
+            while (!events.next().contains("\"content\":\"")) {
+                // until the first stream holds the slot
+            }
+            java.util.concurrent.CompletableFuture<Http.Answer> second = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> http.post("/v1/chat/completions", Map.of("model", "smol-queue", "max_tokens", 1,
+                            "messages", List.of(Map.of("role", "user", "content", "Hi")))));
+            String during = scrape();
+            for (int look = 0; look < 100 && value(during, "jinference_model_requests_queued", "smol-queue") == 0;
+                    look++) {
+                Thread.sleep(50);
+                during = scrape();
+            }
+            assertThat(value(during, "jinference_model_requests_queued", "smol-queue")).as("the second request")
+                    .isEqualTo(1);
+            assertThat(value(during, "jinference_model_requests_in_flight", "smol-queue")).isEqualTo(2);
+            assertThat(during).contains("# TYPE jinference_model_requests_queued gauge");
+            events.forEachRemaining(event -> { });
+            assertThat(second.get().status()).isEqualTo(200);
+        }
+        assertThat(http.delete("/v1/models/smol-queue").status()).isEqualTo(200);
+    }
+
     @Test
     void everyAnswerCarriesARequestIdTheClientsWhenSane() throws Exception {
         HttpResponse<String> given = get("/status", "trace-42.a:b_c");
@@ -150,15 +192,19 @@ final class MetricsRestTest {
     }
 
     private static String launch(String uid) {
+        Http.Answer answer = http.post("/v1/models", launchBody(uid));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json().path("model_uid").asText();
+    }
+
+    private static Map<String, Object> launchBody(String uid) {
         Map<String, Object> body = new HashMap<>();
         body.put("model_name", "smollm2-instruct");
         body.put("model_format", "ggufv2");
         body.put("model_engine", "llama.cpp");
         body.put("model_path", SmolLm2ChatTest.smolLm2().toString());
         body.put("model_uid", uid);
-        Http.Answer answer = http.post("/v1/models", body);
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        return answer.json().path("model_uid").asText();
+        return body;
     }
 
     /** Writes to two streams. */

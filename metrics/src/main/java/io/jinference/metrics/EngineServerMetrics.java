@@ -18,12 +18,16 @@ import org.slf4j.LoggerFactory;
  * The engine servers' own metrics (llama-server's {@code --metrics}, vLLM's and SGLang's {@code /metrics}), read
  * from every ready model served by such a server and re-exposed with {@code model_uid} and {@code engine} labels.
  * A server without metrics (a model host answers 404) adds nothing; one that does not answer in time is skipped
- * for this scrape.
+ * for this scrape. Their queue lengths are also given under one name for every engine,
+ * {@code jinference_model_requests_queued} ({@link EngineQueue}).
  */
 final class EngineServerMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(EngineServerMetrics.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final int MAX_BYTES = 4 * 1024 * 1024;
+    private static final String QUEUED = "jinference_model_requests_queued";
+    private static final String QUEUED_DESCRIPTION = "# HELP " + QUEUED + " Requests waiting for a slot in the model's"
+            + " engine server (its own queue metric)\n# TYPE " + QUEUED + " gauge\n";
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT).build();
     private final ModelManager models;
@@ -34,6 +38,7 @@ final class EngineServerMetrics {
 
     String scrape() {
         PrometheusRelabel merged = new PrometheusRelabel();
+        StringBuilder queued = new StringBuilder();
         for (ModelInstance instance : models.list()) {
             if (instance.state() != ModelState.READY) {
                 continue;
@@ -41,9 +46,13 @@ final class EngineServerMetrics {
             String text = serverMetrics(instance);
             if (text != null) {
                 merged.add(text, "model_uid", instance.uid(), "engine", instance.engine());
+                EngineQueue.waiting(text).ifPresent(waiting -> queued.append(QUEUED).append("{model_uid=\"")
+                        .append(PrometheusRelabel.escape(instance.uid())).append("\",engine=\"")
+                        .append(PrometheusRelabel.escape(instance.engine())).append("\"} ").append(waiting)
+                        .append('\n'));
             }
         }
-        return merged.text();
+        return merged.text() + (queued.isEmpty() ? "" : QUEUED_DESCRIPTION + queued);
     }
 
     private String serverMetrics(ModelInstance instance) {

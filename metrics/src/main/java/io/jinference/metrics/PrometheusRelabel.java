@@ -79,14 +79,18 @@ final class PrometheusRelabel {
         return name + "{" + inserted + "}" + rest;
     }
 
+    /** A label value as the text format writes it. */
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
     private static String labels(String... pairs) {
         StringBuilder labels = new StringBuilder();
         for (int i = 0; i + 1 < pairs.length; i += 2) {
             if (labels.length() > 0) {
                 labels.append(',');
             }
-            labels.append(pairs[i]).append("=\"").append(pairs[i + 1].replace("\\", "\\\\").replace("\"", "\\\"")
-                    .replace("\n", "\\n")).append('"');
+            labels.append(pairs[i]).append("=\"").append(escape(pairs[i + 1])).append('"');
         }
         return labels.toString();
     }
