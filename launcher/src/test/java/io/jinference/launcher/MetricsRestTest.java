@@ -112,9 +112,35 @@ final class MetricsRestTest {
     }
 
     /**
+     * A model in a model host (the in-JVM backend) streams to a client that did not ask for a usage chunk: the
+     * stream's final chunk carries llama-server-style {@code timings}, so the model's token counters still move.
+     */
+    @Test
+    void aStreamFromAModelHostWithoutAUsageChunkIsCounted() {
+        Map<String, Object> inJvm = launchBody("smol-host");
+        inJvm.put("model_backend", "jvm");
+        Http.Answer launched = http.post("/v1/models", inJvm);
+        assertThat(launched.status()).as(launched.body()).isEqualTo(200);
+        double before = value(scrape(), "jinference_model_completion_tokens_total", "smol-host");
+
+        Http.Answer streamed = http.post("/v1/chat/completions", Map.of("model", "smol-host", "max_tokens", 6,
+                "temperature", 0, "stream", true, "messages",
+                List.of(Map.of("role", "user", "content", "Tell me a story about a lighthouse."))));
+
+        assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
+        assertThat(streamed.events()).noneMatch(event -> event.has("usage"));
+        int generated = streamed.events().get(streamed.events().size() - 1).path("timings").path("predicted_n").asInt();
+        assertThat(generated).isBetween(1, 6);
+        String after = scrape();
+        assertThat(value(after, "jinference_model_completion_tokens_total", "smol-host") - before)
+                .isEqualTo(generated);
+        assertThat(value(after, "jinference_model_prompt_tokens_total", "smol-host")).isPositive();
+        assertThat(http.delete("/v1/models/smol-host").status()).isEqualTo(200);
+    }
+
+    /**
      * With one slot, a second stream waits in llama-server's queue while the first generates: the model's
-     * {@code jinference_model_requests_queued} (read from llama-server's {@code requests_deferred}) shows it, and
-     * both requests are in flight.
+     * {@code jinference_model_requests_queued} (read from llama-server's {@code requests_deferred}) shows it.
      */
     @Test
     void aRequestWaitingForTheModelsOnlySlotIsCountedAsQueued() throws Exception {
@@ -126,7 +152,7 @@ final class MetricsRestTest {
         Map<String, Object> chat = new HashMap<>();
         chat.put("model", "smol-queue");
         chat.put("messages", List.of(Map.of("role", "user", "content", "Tell me a long story about a lighthouse.")));
-        chat.put("max_tokens", 400);
+        chat.put("max_tokens", 150);
         chat.put("ignore_eos", true);
         chat.put("stream", true);
         try (Stream<String> first = http.streamLines("/v1/chat/completions", chat)) {
@@ -145,7 +171,6 @@ final class MetricsRestTest {
             }
             assertThat(value(during, "jinference_model_requests_queued", "smol-queue")).as("the second request")
                     .isEqualTo(1);
-            assertThat(value(during, "jinference_model_requests_in_flight", "smol-queue")).isEqualTo(2);
             assertThat(during).contains("# TYPE jinference_model_requests_queued gauge");
             events.forEachRemaining(event -> { });
             assertThat(second.get().status()).isEqualTo(200);

@@ -87,7 +87,8 @@ final class GenerationResponder {
                 }
                 Generation generation = choice.generate().apply(sink);
                 usage.add(choice, generation);
-                events.send(shape.finalChunk(index, generation));
+                boolean last = index == choices.size() - 1;
+                events.send(shape.finalChunk(index, generation, last ? usage.total() : null));
             }
             record.usage(usage.total().promptTokens(), usage.total().completionTokens());
             if (options.includeUsage()) {

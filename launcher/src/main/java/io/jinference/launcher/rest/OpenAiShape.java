@@ -69,9 +69,20 @@ abstract class OpenAiShape {
         return chunk;
     }
 
-    Map<String, Object> finalChunk(int index, Generation generation) {
+    /**
+     * The chunk with a choice's finish reason. The last one also carries the counts as llama-server's {@code timings}
+     * ({@code prompt_n}, {@code predicted_n}), as llama-server does on every stream: a stream from a model host
+     * to a client that did not ask for a usage chunk still tells the server how many tokens it cost (the
+     * metrics read them as they pass, see {@code SseUsage}). Clients ignore the field, as they do llama-server's.
+     *
+     * @param total the usage of the whole answer, on the last choice's chunk; else null
+     */
+    Map<String, Object> finalChunk(int index, Generation generation, Usage total) {
         Map<String, Object> chunk = envelope(chunkObjectName());
         chunk.put("choices", List.of(chunkChoice(index, null, finishReason(generation))));
+        if (total != null) {
+            chunk.put("timings", Map.of("prompt_n", total.promptTokens(), "predicted_n", total.completionTokens()));
+        }
         return chunk;
     }
 
