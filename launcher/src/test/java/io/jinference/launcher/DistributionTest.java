@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged distribution: {@code bin/jinf serve} as a real child process in a fresh home answers
- * {@code /status} and stops cleanly on SIGTERM. Runs in the integration-test phase, after packaging.
+ * {@code /status} and stops cleanly on SIGTERM, and {@code bin/jinf launch} shows its progress. Runs in the
+ * integration-test phase, after packaging.
  */
 final class DistributionTest {
     @TempDir
@@ -37,6 +38,40 @@ final class DistributionTest {
             assertThat(read(log)).contains("Felix stopped");
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    /**
+     * {@code bin/jinf launch} shows how far the launch is (a progress bar on standard error with the model's UID and
+     * its state) until the model serves, then prints the UID alone on standard output.
+     */
+    @Test
+    void launchShowsItsProgressAndPrintsTheUid() throws Exception {
+        Path dist = Path.of(System.getProperty("jinference.dist"));
+        Path gguf = io.jinference.testing.TinyGguf.builder().write(home.resolve("tiny.gguf"));
+        int port = freePort();
+        Path log = home.resolve("serve.log");
+        Process server = new ProcessBuilder(dist.resolve("bin/jinf").toString(), "serve", "--port",
+                String.valueOf(port), "--home", home.resolve("home").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(awaitStatus(new Http(port), server)).as(() -> read(log)).isEqualTo(200);
+            Path progress = home.resolve("launch.err");
+            Path printed = home.resolve("launch.out");
+            Process launch = new ProcessBuilder(dist.resolve("bin/jinf").toString(), "launch", "smollm2-instruct",
+                    "--format", "ggufv2", "--model-path", gguf.toString(), "--model-uid", "tiny-cli",
+                    "--endpoint", "http://127.0.0.1:" + port)
+                    .redirectError(progress.toFile()).redirectOutput(printed.toFile()).start();
+            assertThat(launch.waitFor(120, TimeUnit.SECONDS)).as("the launch ended").isTrue();
+            assertThat(launch.exitValue()).as(() -> read(progress)).isZero();
+            assertThat(read(printed).strip()).isEqualTo("tiny-cli");
+            assertThat(read(progress)).as("the progress bar").contains("tiny-cli").contains("ready")
+                    .containsPattern("\\(\\d+:\\d\\d:\\d\\d");
+        } finally {
+            server.destroy();
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
         }
     }
 
