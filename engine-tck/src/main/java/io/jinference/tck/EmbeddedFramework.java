@@ -121,7 +121,7 @@ final class EmbeddedFramework implements AutoCloseable {
         config.put(Constants.FRAMEWORK_STORAGE, temporaryStorage().toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // The API version engines built against this framework import (the package's @Version).
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "io.jinference.api;version=1.2.0");
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, io.jinference.host.ApiExports.apiPackages());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new AssertionError("No OSGi framework (Felix) on the test class path"));
         Framework framework = factory.newFramework(config);

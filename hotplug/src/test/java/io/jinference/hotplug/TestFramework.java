@@ -23,7 +23,7 @@ final class TestFramework implements AutoCloseable {
         Map<String, String> configuration = new HashMap<>(properties);
         configuration.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         configuration.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        configuration.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "io.jinference.api;version=1.2.0");
+        configuration.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, io.jinference.host.ApiExports.apiPackages());
         framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(configuration);
         framework.start();
     }

@@ -1,5 +1,6 @@
 package io.jinference.launcher;
 
+import io.jinference.host.ApiExports;
 import io.jinference.hotplug.FileInstallRegistration;
 import java.io.IOException;
 import java.io.UncheckedIOException;

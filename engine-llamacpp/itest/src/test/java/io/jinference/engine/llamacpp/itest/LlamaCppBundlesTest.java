@@ -52,7 +52,7 @@ class LlamaCppBundlesTest {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix-cache").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "io.jinference.api;version=1.2.0");
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, io.jinference.host.ApiExports.apiPackages());
         felix = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
         felix.start();
     }

@@ -54,7 +54,7 @@ class TransformersBundlesTest {
         Map<String, String> config = Map.of(
                 Constants.FRAMEWORK_STORAGE, storage.resolve("felix").toString(),
                 Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
-                Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "io.jinference.api;version=1.2.0,org.slf4j;version=2.0.17",
+                Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, io.jinference.host.ApiExports.apiPackages() + ",org.slf4j;version=2.0.17",
                 "jinference.home", storage.resolve("home").toString());
         // Reuse one extracted libtorch across runs instead of 450 MB per temporary home.
         System.setProperty("DJL_CACHE_DIR", cacheRoot().resolve("djl").toString());

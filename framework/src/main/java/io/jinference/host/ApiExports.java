@@ -1,4 +1,4 @@
-package io.jinference.launcher;
+package io.jinference.host;
 
 import io.jinference.api.InferenceEngine;
 import java.io.IOException;
@@ -18,19 +18,24 @@ import org.slf4j.LoggerFactory;
  * {@code Export-Package} header (bnd writes it from the packages' {@code @Version}), so that the system bundle
  * exports exactly what an engine bundle built against the API imports. The host's SLF4J packages are exported the
  * same way (from slf4j-api's header), so that engine bundles and the libraries they embed log through the host.
+ * The launcher's Felix and every test or TCK framework that installs reactor-built bundles use it, so that an API
+ * version bump needs no edit anywhere else.
  */
-final class ApiExports {
+public final class ApiExports {
     private static final String API_PACKAGE = InferenceEngine.class.getPackageName();
     private static final String SLF4J_PACKAGE = LoggerFactory.class.getPackageName();
 
     private ApiExports() {
     }
 
-    /** The value for {@code org.osgi.framework.system.packages.extra}. */
-    static String systemPackagesExtra() {
-        List<String> exports = new ArrayList<>(exportsOf(InferenceEngine.class, API_PACKAGE));
-        exports.addAll(exportsOf(LoggerFactory.class, SLF4J_PACKAGE));
-        return String.join(",", exports);
+    /** The value for {@code org.osgi.framework.system.packages.extra}: the API and SLF4J packages. */
+    public static String systemPackagesExtra() {
+        return apiPackages() + "," + String.join(",", exportsOf(LoggerFactory.class, SLF4J_PACKAGE));
+    }
+
+    /** The API packages alone, as {@code org.osgi.framework.system.packages.extra} clauses. */
+    public static String apiPackages() {
+        return String.join(",", exportsOf(InferenceEngine.class, API_PACKAGE));
     }
 
     /** The packages under {@code prefix} that the jar holding {@code anchor} exports, with their versions. */
@@ -60,7 +65,7 @@ final class ApiExports {
     }
 
     /** Splits a manifest header at the commas that are not inside quotes. */
-    static List<String> splitClauses(String header) {
+    public static List<String> splitClauses(String header) {
         List<String> clauses = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean quoted = false;
