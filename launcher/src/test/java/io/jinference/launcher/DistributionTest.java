@@ -26,9 +26,7 @@ final class DistributionTest {
         Path dist = Path.of(System.getProperty("jinference.dist"));
         int port = freePort();
         Path log = home.resolve("serve.log");
-        Process process = new ProcessBuilder(dist.resolve("bin/jinf").toString(), "serve", "--port",
-                String.valueOf(port), "--home", home.resolve("home").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = serve(dist, port, log);
         try {
             Http http = new Http(port);
             assertThat(awaitStatus(http, process)).as(() -> read(log)).isEqualTo(200);
@@ -51,9 +49,7 @@ final class DistributionTest {
         Path gguf = io.jinference.testing.TinyGguf.builder().write(home.resolve("tiny.gguf"));
         int port = freePort();
         Path log = home.resolve("serve.log");
-        Process server = new ProcessBuilder(dist.resolve("bin/jinf").toString(), "serve", "--port",
-                String.valueOf(port), "--home", home.resolve("home").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process server = serve(dist, port, log);
         try {
             assertThat(awaitStatus(new Http(port), server)).as(() -> read(log)).isEqualTo(200);
             Path progress = home.resolve("launch.err");
@@ -73,6 +69,13 @@ final class DistributionTest {
                 server.destroyForcibly();
             }
         }
+    }
+
+    /** {@code bin/jinf serve} in a fresh home, its output in {@code log}. */
+    private Process serve(Path dist, int port, Path log) throws IOException {
+        return new ProcessBuilder(dist.resolve("bin/jinf").toString(), "serve", "--port", String.valueOf(port),
+                "--home", home.resolve("home").toString()).redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
     }
 
     private static int awaitStatus(Http http, Process process) throws InterruptedException {
