@@ -40,10 +40,11 @@ public final class Main implements Runnable {
     /**
      * llama-server announces keep-alive but closes the connection after each streamed answer, so a request sent
      * right after a stream can meet a pooled connection that the server has just closed: the JDK's HTTP client then
-     * fails a POST with "header parser received no bytes", and the proxy would answer 503 (about one request in
-     * 300 sent back to back). The server never read that request, so sending it again on a fresh connection is
-     * safe; this switches on the JDK's own retry for it, which it otherwise applies to idempotent methods only.
-     * Read once when the client classes load, so it is set before anything else runs.
+     * fails a POST with "header parser received no bytes" (the proxy answered 503 to about one request in 300 sent
+     * back to back, before it took a connection of its own per request). The engine bundles' clients of their
+     * servers still pool connections; the server never read such a request, so sending it again on a fresh
+     * connection is safe, and this switches on the JDK's own retry for it, which it otherwise applies to idempotent
+     * methods only. Read once when the client classes load, so it is set before anything else runs.
      */
     static void allowRetryOnClosedUpstreamConnections() {
         System.setProperty("jdk.httpclient.enableAllMethodRetry", "true");

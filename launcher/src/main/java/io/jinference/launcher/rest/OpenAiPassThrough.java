@@ -12,16 +12,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Forwards an OpenAI request to the model's own OpenAI-compatible server (vLLM, SGLang, mlx_lm, llama-server, a model
@@ -34,14 +29,8 @@ import java.util.concurrent.ExecutionException;
  * A client that goes away ({@link ClientConnection}) cancels the upstream request, which frees the server's slot.
  */
 final class OpenAiPassThrough {
-    /**
-     * Runs the client's own work on its selector thread instead of handing each read to a pool thread: every thread
-     * hop between a byte arriving from the engine and its write to the client is a wake-up that, on a host whose
-     * cores the engine keeps busy, waits for a time slice. Nothing blocking runs as a dependent action here; the
-     * handler thread waits on the body.
-     */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Runnable::run).connectTimeout(Duration.ofSeconds(2)).build();
+    /** How long connecting to the engine server may take; it is on loopback or the cluster's network. */
+    private static final int CONNECT_TIMEOUT_MS = 2000;
     private static final byte[] DONE = "data: [DONE]".getBytes(StandardCharsets.US_ASCII);
     /** Upstream error bodies are read this far at most. */
     private static final int MAX_ERROR_BYTES = 64 * 1024;
@@ -108,52 +97,68 @@ final class OpenAiPassThrough {
                 : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
+    /**
+     * One blocking exchange on the handler's own thread: the request is written and the answer copied to the client
+     * without any hand-off between threads. Each hand-off is a wake-up that, on a host whose cores the engine keeps
+     * busy, waits for a time slice; the JDK's asynchronous client made several per request and cost 1.5 to 2 ms of
+     * time to first token against llama-server (docs/benchmarks.md). Each request has a connection of its own
+     * ({@code Connection: close}): llama-server closes its connection after every stream anyway, and a pooled
+     * connection it had just closed made a request fail; a new loopback connection costs a fraction of a millisecond.
+     */
     private void exchange(OpenAiUpstream upstream) {
         rename = upstream.model().equals(uid) ? null : new ModelRename(upstream.model(), uid);
-        HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve(path))
-                .header("Content-Type", "application/json")
-                .header(RequestIds.HEADER, record.id())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(requestBytes(upstream))).build();
-        CompletableFuture<HttpResponse<InputStream>> pending = HTTP.sendAsync(request,
-                HttpResponse.BodyHandlers.ofInputStream());
-        // Cancelling the exchange closes its connection, which is how the server learns to stop generating.
-        client.onGone(() -> pending.cancel(true));
-        HttpResponse<InputStream> response;
+        byte[] request = requestBytes(upstream);
+        HttpURLConnection connection;
         try {
-            response = pending.get();
-        } catch (CancellationException clientWentAway) {
-            return;
-        } catch (ExecutionException e) {
-            throw new UncheckedIOException(e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted while waiting for the engine server"));
+            connection = (HttpURLConnection) upstream.baseUrl().resolve(path).toURL().openConnection(Proxy.NO_PROXY);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        try (InputStream answer = response.body()) {
-            client.onGone(() -> closeQuietly(answer));
-            if (response.statusCode() / 100 != 2) {
-                throw upstreamError(response.statusCode(), answer);
+        connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        connection.setDoOutput(true);
+        connection.setFixedLengthStreamingMode(request.length);
+        connection.setRequestProperty("Content-Type", "application/json");
+        connection.setRequestProperty("Connection", "close");
+        connection.setRequestProperty(RequestIds.HEADER, record.id());
+        // Closing the connection is how the server learns to stop generating.
+        client.onGone(connection::disconnect);
+        if (client.gone()) {
+            return;
+        }
+        try {
+            try (OutputStream body = connection.getOutputStream()) {
+                body.write(request);
             }
-            if (capture) {
-                byte[] document = answer.readAllBytes();
-                captured = Json.MAPPER.readTree(rename == null ? document : rename.apply(document, document.length));
-                return;
+            int status = connection.getResponseCode();
+            if (status / 100 != 2) {
+                throw upstreamError(status, connection.getErrorStream());
             }
-            ctx.status(response.statusCode());
-            String contentType = response.headers().firstValue("Content-Type").orElse("application/json");
-            if (contentType.startsWith("text/event-stream")) {
-                copyEvents(answer, contentType);
-            } else {
-                byte[] document = answer.readAllBytes();
-                SseUsage.document(record, document, document.length);
-                ctx.contentType(contentType).result(rename == null ? document
-                        : rename.apply(document, document.length));
+            try (InputStream answer = connection.getInputStream()) {
+                copyAnswer(status, connection.getContentType(), answer);
             }
         } catch (IOException e) {
             if (!client.gone()) {
                 throw new UncheckedIOException(e);
             }
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    private void copyAnswer(int status, String upstreamType, InputStream answer) throws IOException {
+        if (capture) {
+            byte[] document = answer.readAllBytes();
+            captured = Json.MAPPER.readTree(rename == null ? document : rename.apply(document, document.length));
+            return;
+        }
+        ctx.status(status);
+        String contentType = upstreamType == null ? "application/json" : upstreamType;
+        if (contentType.startsWith("text/event-stream")) {
+            copyEvents(answer, contentType);
+        } else {
+            byte[] document = answer.readAllBytes();
+            SseUsage.document(record, document, document.length);
+            ctx.contentType(contentType).result(rename == null ? document : rename.apply(document, document.length));
         }
     }
 
@@ -237,7 +242,7 @@ final class OpenAiPassThrough {
      * and its 500 becomes 502 (Bad Gateway): this server's own 500 means a bug here.
      */
     private static ApiError upstreamError(int status, InputStream answer) throws IOException {
-        String text = new String(answer.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
+        String text = answer == null ? "" : new String(answer.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
         String message = upstreamMessage(text);
         if (status / 100 != 5) {
             return new ApiError(status, message, upstreamParam(text));
@@ -293,13 +298,5 @@ final class OpenAiPassThrough {
             return true;
         }
         return false;
-    }
-
-    private static void closeQuietly(InputStream answer) {
-        try {
-            answer.close();
-        } catch (IOException ignored) {
-            // The exchange is being abandoned either way.
-        }
     }
 }
