@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -59,9 +60,15 @@ public record MemoryEstimate(long weightsBytes, long kvCacheBytes, long computeB
         double valueBytes = elementBytes(options, "cache_type_v");
         long kvCache = (long) (cells * layers * kvHeads * (keyLength * keyBytes + valueLength * valueBytes));
         long batch = Math.min(MICRO_BATCH, cells);
-        // One micro-batch's activations in f32: the logits over the vocabulary dominate for small models, the
-        // feed-forward and attention intermediates for large ones; llama.cpp reuses buffers between layers.
-        long compute = batch * 4 * (vocabulary + 2 * feedForward + 4 * embedding) + parallel * vocabulary * 4;
+        // One micro-batch's activations in f32 as llama.cpp's graph allocator lays them out (measured on llama-server
+        // b11434 for 135M and 1.4B llama models: 3 feed-forward and 5 embedding widths per token), the attention mask
+        // in f16 over one slot's context, and the logits of one token per slot. Without flash attention (which
+        // llama.cpp turns on where it can) the attention scores of every head are materialized as well.
+        long compute = batch * 4 * (3 * feedForward + 5 * embedding) + batch * context * 2
+                + parallel * vocabulary * 4;
+        if (flashAttentionOff(options)) {
+            compute += batch * context * heads * 4;
+        }
         String how = String.format(Locale.ROOT, "weights %d tensors; KV cache %d cells (n_ctx %d x n_parallel %d) x "
                 + "%d layers x %d KV heads x (%d + %d) dims; compute buffer for a %d-token batch, vocabulary %d",
                 table.tensorCount(), cells, context, parallel, layers, kvHeads, keyLength, valueLength, batch,
@@ -87,6 +94,11 @@ public record MemoryEstimate(long weightsBytes, long kvCacheBytes, long computeB
 
     private static long number(Object value) {
         return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static boolean flashAttentionOff(Map<String, Object> options) {
+        Object flash = options.get("flash_attn");
+        return flash != null && List.of("false", "off", "0").contains(flash.toString().toLowerCase(Locale.ROOT));
     }
 
     /** Bytes per cached element for llama.cpp's cache types (blocks of 32 with a scale for the quantized ones). */
