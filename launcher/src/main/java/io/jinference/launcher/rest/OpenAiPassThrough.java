@@ -59,6 +59,8 @@ final class OpenAiPassThrough {
     private JsonNode captured;
     /** Null when the server knows the model by its UID, as vLLM, SGLang and llama-server do. */
     private ModelRename rename;
+    /** Headers added to the upstream request: a cluster node's key, when the upstream is another node. */
+    private Map<String, String> headers = Map.of();
 
     private OpenAiPassThrough(Context ctx, RequestRecord record, String path, ObjectNode body, String uid,
             ClientConnection client, boolean capture) {
@@ -79,7 +81,14 @@ final class OpenAiPassThrough {
      */
     static boolean forward(Context ctx, RunningModel model, String path, ObjectNode body, String uid,
             ClientConnection client) {
+        return forward(ctx, model, path, body, uid, client, Map.of());
+    }
+
+    /** {@link #forward}, adding {@code headers} to the upstream request (another cluster node's credentials). */
+    static boolean forward(Context ctx, RunningModel model, String path, ObjectNode body, String uid,
+            ClientConnection client, Map<String, String> headers) {
         OpenAiPassThrough exchange = new OpenAiPassThrough(ctx, Observed.of(ctx), path, body, uid, client, false);
+        exchange.headers = headers;
         try {
             return model.forward(exchange::exchange);
         } catch (RuntimeException e) {
@@ -110,10 +119,11 @@ final class OpenAiPassThrough {
 
     private void exchange(OpenAiUpstream upstream) {
         rename = upstream.model().equals(uid) ? null : new ModelRename(upstream.model(), uid);
-        HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve(path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(upstream.baseUrl().resolve(path))
                 .header("Content-Type", "application/json")
-                .header(RequestIds.HEADER, record.id())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(requestBytes(upstream))).build();
+                .header(RequestIds.HEADER, record.id());
+        headers.forEach(builder::header);
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(requestBytes(upstream))).build();
         CompletableFuture<HttpResponse<InputStream>> pending = HTTP.sendAsync(request,
                 HttpResponse.BodyHandlers.ofInputStream());
         // Cancelling the exchange closes its connection, which is how the server learns to stop generating.
