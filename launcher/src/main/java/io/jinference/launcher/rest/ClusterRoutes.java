@@ -223,7 +223,7 @@ public final class ClusterRoutes {
         Map<String, Object> estimate = LaunchFit.estimate(body).map(e -> e.toMap()).orElse(null);
         ModelRequest request = new ModelRequest(uid, Json.plain(body), estimate, node.self());
         if (!Boolean.TRUE.equals(await(node.request(request).toCompletableFuture()))) {
-            node.forget(uid);
+            await(node.forget(uid).toCompletableFuture());
             ctx.header("Retry-After", "5");
             throw new ApiError(503, "No majority of the cluster's nodes confirmed the launch of " + uid
                     + " within " + MAJORITY_WAIT.toSeconds() + " s; it was withdrawn");
@@ -232,12 +232,12 @@ public final class ClusterRoutes {
         for (int copy = 0; copy < copies; copy++) {
             Placement placement = node.awaitPlacement(Placement.key(uid, copy), 0, PLACEMENT_WAIT);
             if (placement == null) {
-                node.forget(uid);
+                await(node.forget(uid).toCompletableFuture());
                 throw new ApiError(503, "The cluster's supervisor did not place " + uid + " within "
                         + PLACEMENT_WAIT.toSeconds() + " s; it was withdrawn");
             }
             if (!placement.placed()) {
-                node.forget(uid);
+                await(node.forget(uid).toCompletableFuture());
                 refuse(ctx, placement, estimate);
                 return;
             }
@@ -280,7 +280,7 @@ public final class ClusterRoutes {
         }
         for (HeldModel model : held) {
             if (!model.ready()) {
-                node.forget(uid);
+                await(node.forget(uid).toCompletableFuture());
                 throw ApiError.badRequest("Model " + uid + " failed to load: " + model.failure());
             }
         }
