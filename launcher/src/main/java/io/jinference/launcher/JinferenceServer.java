@@ -1,12 +1,19 @@
 package io.jinference.launcher;
 
 import io.jinference.api.HostProfile;
+import io.jinference.cluster.ClusterNode;
+import io.jinference.cluster.ClusterOptions;
+import io.jinference.cluster.ClusterSecrets;
 import io.jinference.hub.CacheInventory;
 import io.jinference.hub.HubModelFiles;
 import io.jinference.hub.HubSettings;
 import io.jinference.hub.LaunchDownloads;
 import io.jinference.hub.ModelHub;
+import io.jinference.launcher.rest.ClusterLocalModels;
+import io.jinference.launcher.rest.ClusterOfOne;
+import io.jinference.launcher.rest.ClusterRoutes;
 import io.jinference.launcher.rest.ConsoleRoutes;
+import io.jinference.launcher.rest.LaunchFit;
 import io.jinference.launcher.rest.EngineBundlesHandler;
 import io.jinference.launcher.rest.HubHandler;
 import io.jinference.launcher.rest.Observed;
@@ -18,6 +25,7 @@ import io.jinference.launcher.rest.RestServer;
 import io.jinference.modelhost.ModelHostCommand;
 import io.jinference.modelhost.ModelHosts;
 import io.jinference.process.ProcessSupervisor;
+import io.jinference.registry.EngineDescriptor;
 import io.jinference.runtime.ChatTemplateRendering;
 import io.jinference.runtime.ModelManager;
 import io.jinference.security.BindPolicy;
@@ -50,10 +58,13 @@ public final class JinferenceServer implements AutoCloseable {
     private final RestServer rest;
     private final EngineHotplug hotplug;
     private final ServerMetrics metrics;
+    /** Null when the server serves alone. */
+    private final ClusterNode cluster;
 
     private JinferenceServer(EngineWorld world, ModelManager models, RestServer rest, EngineHotplug hotplug,
-            ServerMetrics metrics) {
+            ServerMetrics metrics, ClusterNode cluster) {
         this.metrics = metrics;
+        this.cluster = cluster;
         this.world = world;
         this.models = models;
         this.rest = rest;
@@ -90,10 +101,21 @@ public final class JinferenceServer implements AutoCloseable {
                 HubSettings.fromEnvironment());
     }
 
-    /** The whole server: every other {@code start} fills in defaults for this one. */
     public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
             String hostProfile, ChatTemplateRendering templates, RestSecurity security, boolean insecure,
             HubSettings hubSettings) {
+        return start(home, bundleFolders, bindHost, port, hostProfile, templates, security, insecure, hubSettings,
+                null);
+    }
+
+    /**
+     * The whole server: every other {@code start} fills in defaults for this one.
+     *
+     * @param cluster the cluster to join, or null to serve alone (then no cluster class is loaded)
+     */
+    public static JinferenceServer start(Path home, List<Path> bundleFolders, String bindHost, int port,
+            String hostProfile, ChatTemplateRendering templates, RestSecurity security, boolean insecure,
+            HubSettings hubSettings, ClusterOptions cluster) {
         BindPolicy.check(bindHost, security.access().enabled(), insecure);
         HostProfile host = EngineWorld.host(hostProfile);
         EngineWorld world = EngineWorld.start(home, home.resolve("felix-cache"), bundleFolders.stream()
@@ -106,6 +128,10 @@ public final class JinferenceServer implements AutoCloseable {
             world.bundleContext().addBundleListener(new EngineBundleModels(models));
             EngineHotplug hotplug = EngineHotplug.start(world, home, security.jarTrust());
             ServerMetrics metrics = metrics(models, hotplug, downloads);
+            ClusterNode node = cluster == null ? null : ClusterNode.start(cluster,
+                    ClusterSecrets.load(cluster.secrets()), host, () -> world.registry().descriptors().stream()
+                            .map(EngineDescriptor::label).toList(), new ClusterLocalModels(models),
+                    world.catalog());
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
                     host, models, routes -> {
                         Observed.register(routes, metrics);
@@ -113,9 +139,15 @@ public final class JinferenceServer implements AutoCloseable {
                         EngineBundlesHandler.register(routes, hotplug, models, security.maxUploadBytes());
                         HubHandler.register(routes, models, downloads, new CacheInventory(hub.hfCache()),
                                 world.catalog());
+                        if (node == null) {
+                            LaunchFit.register(routes, host);
+                            ClusterOfOne.register(routes, host, models);
+                        } else {
+                            ClusterRoutes.register(routes, node, models, world.catalog());
+                        }
                     }, security);
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);
-            return new JinferenceServer(world, models, rest, hotplug, metrics);
+            return new JinferenceServer(world, models, rest, hotplug, metrics, node);
         } catch (RuntimeException e) {
             world.close();
             throw e;
@@ -179,6 +211,9 @@ public final class JinferenceServer implements AutoCloseable {
     public void close() {
         LOG.info("Jinference shutting down");
         rest.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         hotplug.close();
         models.close();
         metrics.close();

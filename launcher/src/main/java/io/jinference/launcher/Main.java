@@ -3,6 +3,7 @@ package io.jinference.launcher;
 import io.jinference.launcher.cli.BundlesCommand;
 import io.jinference.launcher.cli.CacheCommand;
 import io.jinference.launcher.cli.ChatCommand;
+import io.jinference.launcher.cli.ClusterCommand;
 import io.jinference.launcher.cli.DownloadCommand;
 import io.jinference.launcher.cli.EnginesCommand;
 import io.jinference.launcher.cli.KeysCommand;
@@ -76,7 +77,8 @@ public final class Main implements Runnable {
                 .addSubcommand(new RuntimesCommand())
                 .addSubcommand(new DownloadCommand())
                 .addSubcommand(new CacheCommand())
-                .addSubcommand(new KeysCommand());
+                .addSubcommand(new KeysCommand())
+                .addSubcommand(new ClusterCommand());
         int exitCode = commandLine.execute(args);
         // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).
         System.exit(exitCode);

@@ -21,7 +21,12 @@ final class Http {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Http(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("127.0.0.1", port);
+    }
+
+    /** A server on another address (a cluster node in its own network namespace). */
+    Http(String host, int port) {
+        this.base = "http://" + host + ":" + port;
     }
 
     record Answer(int status, String body, String contentType) {

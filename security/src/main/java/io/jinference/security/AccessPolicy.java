@@ -20,11 +20,26 @@ public final class AccessPolicy {
 
     private final ApiKeys keys;
     private final boolean usersMayLaunch;
+    /** The SHA-256 of the cluster's node-to-node key, or null outside a cluster. */
+    private final byte[] clusterKeyHash;
 
     /** @param keys null when the server runs without keys */
     public AccessPolicy(ApiKeys keys, boolean usersMayLaunch) {
+        this(keys, usersMayLaunch, null);
+    }
+
+    private AccessPolicy(ApiKeys keys, boolean usersMayLaunch, byte[] clusterKeyHash) {
         this.keys = keys;
         this.usersMayLaunch = usersMayLaunch;
+        this.clusterKeyHash = clusterKeyHash;
+    }
+
+    /**
+     * The same policy, also admitting the cluster's node-to-node key with every right: the other nodes of the
+     * cluster present it when they forward a request or ask for a model's description.
+     */
+    public AccessPolicy withClusterKey(String clusterKey) {
+        return new AccessPolicy(keys, usersMayLaunch, KeyHashes.sha256(clusterKey));
     }
 
     public boolean enabled() {
@@ -37,6 +52,10 @@ public final class AccessPolicy {
      */
     public Decision decide(RouteAccess.Rule rule, String bearer, Supplier<String> model) {
         if (keys == null || rule.access() == Access.PUBLIC) {
+            return Decision.ALLOWED;
+        }
+        if (clusterKeyHash != null && bearer != null && !bearer.isEmpty()
+                && java.security.MessageDigest.isEqual(clusterKeyHash, KeyHashes.sha256(bearer))) {
             return Decision.ALLOWED;
         }
         Optional<ApiKey> key = keys.authenticate(bearer);

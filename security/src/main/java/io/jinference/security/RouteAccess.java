@@ -39,6 +39,7 @@ public final class RouteAccess {
         put("GET /v1/cluster/auth", Access.PUBLIC);
         put("GET /v1/cluster/info", Access.ANY_KEY);
         put("GET /v1/cluster/devices", Access.ANY_KEY);
+        put("GET /v1/cluster/status", Access.ANY_KEY);
         put("GET /v1/cluster/version", Access.ANY_KEY);
         put("GET /v1/workers", Access.ANY_KEY);
         put("GET /v1/supervisor", Access.ANY_KEY);

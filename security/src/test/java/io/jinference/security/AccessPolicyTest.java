@@ -71,4 +71,17 @@ class AccessPolicyTest {
         assertThatThrownBy(() -> BindPolicy.check("0.0.0.0", false, false))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("--insecure");
     }
+
+    @Test
+    void theClusterKeyOfTheOtherNodesHasEveryRight() {
+        ApiKeyFile file = new ApiKeyFile(dir.resolve("keys.json"));
+        String user = file.create(Role.USER, List.of("a"));
+        AccessPolicy policy = new AccessPolicy(new ApiKeys(file), false).withClusterKey("cluster-secret-key");
+        assertThat(policy.decide(RouteAccess.of("POST", "/v1/models"), "cluster-secret-key", () -> "b").allowed())
+                .isTrue();
+        assertThat(policy.decide(CHAT, "cluster-secret-key", () -> "b").allowed()).isTrue();
+        assertThat(policy.decide(CHAT, "cluster-secret-kez", () -> "b").status()).isEqualTo(401);
+        assertThat(policy.decide(CHAT, user, () -> "b").status()).isEqualTo(403);
+        assertThat(policy.decide(CHAT, "", () -> "a").status()).isEqualTo(401);
+    }
 }

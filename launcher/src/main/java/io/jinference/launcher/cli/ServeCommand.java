@@ -1,5 +1,8 @@
 package io.jinference.launcher.cli;
 
+import io.jinference.cluster.ClusterOptions;
+import io.jinference.cluster.ClusterSecrets;
+import io.jinference.hub.HubSettings;
 import io.jinference.launcher.Distribution;
 import io.jinference.launcher.JinferenceHome;
 import io.jinference.launcher.JinferenceServer;
@@ -58,6 +61,18 @@ public final class ServeCommand implements Callable<Integer> {
             + "jars may be installed; its password, if any, in $JINFERENCE_TRUSTED_SIGNERS_PASSWORD")
     Path trustedSigners;
 
+    @Option(names = "--cluster-port", description = "Join a cluster: this node's port for the other nodes "
+            + "(Pekko Artery over mutual TLS). Without it the server serves alone.")
+    Integer clusterPort;
+    @Option(names = "--cluster-seed", split = ",", description = "host:port of cluster nodes to join (comma "
+            + "separated); without seeds this node starts a new cluster")
+    List<String> clusterSeeds;
+    @Option(names = "--cluster-host", description = "The address the other nodes reach this one at (default: --host)")
+    String clusterHost;
+    @Option(names = "--cluster-dir", description = "The folder 'jinf cluster init' made, copied to this node "
+            + "(default: <home>/cluster)")
+    Path clusterDir;
+
     @Spec
     CommandSpec spec;
 
@@ -74,6 +89,9 @@ public final class ServeCommand implements Callable<Integer> {
     private RestSecurity security() {
         AccessPolicy access = new AccessPolicy(apiKeyFile == null ? null : new ApiKeys(new ApiKeyFile(apiKeyFile)),
                 usersMayLaunch);
+        if (clusterPort != null) {
+            access = access.withClusterKey(ClusterSecrets.load(clusterDir).httpKey());
+        }
         RestSecurity security = RestSecurity.open().withAccess(access)
                 .withLimits(maxBodyBytes, maxUploadBytes, Duration.ofSeconds(idleTimeoutSeconds))
                 .withHeaderTimeout(Duration.ofSeconds(headerTimeoutSeconds))
@@ -86,6 +104,26 @@ public final class ServeCommand implements Callable<Integer> {
         return security;
     }
 
+    /** The cluster options, or null without {@code --cluster-port}; checks that the cluster's secrets are there. */
+    private ClusterOptions cluster(Path resolvedHome) {
+        if (clusterPort == null) {
+            if (clusterSeeds != null || clusterHost != null || clusterDir != null) {
+                throw new IllegalArgumentException("--cluster-seed, --cluster-host and --cluster-dir need --cluster-port");
+            }
+            return null;
+        }
+        if (clusterDir == null) {
+            clusterDir = resolvedHome.resolve("cluster");
+        }
+        ClusterSecrets.load(clusterDir);
+        if (clusterHost == null && (host.equals("0.0.0.0") || host.equals("::"))) {
+            throw new IllegalArgumentException("--host " + host + " listens on every address: give --cluster-host, "
+                    + "the one the other nodes reach this node at");
+        }
+        return new ClusterOptions(clusterHost == null ? host : clusterHost, clusterPort,
+                clusterSeeds == null ? List.of() : clusterSeeds, clusterDir, port);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         try {
@@ -95,9 +133,16 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         Path resolvedHome = JinferenceHome.resolve(home);
+        ClusterOptions cluster;
+        try {
+            cluster = cluster(resolvedHome);
+        } catch (IllegalArgumentException refused) {
+            spec.commandLine().getErr().println(refused.getMessage());
+            return 2;
+        }
         JinferenceServer server = JinferenceServer.start(resolvedHome,
                 Distribution.locate().bundleFolders(resolvedHome), host, port, hostProfile, templates, security(),
-                insecure);
+                insecure, HubSettings.fromEnvironment(), cluster);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jinference-shutdown"));
         new CountDownLatch(1).await();
         return 0;

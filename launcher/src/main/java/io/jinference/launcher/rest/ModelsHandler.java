@@ -59,7 +59,13 @@ final class ModelsHandler {
     }
 
     void launch(Context ctx) {
-        ObjectNode body = Json.body(ctx);
+        LaunchSpec spec = spec(Json.body(ctx));
+        boolean waitReady = !"false".equalsIgnoreCase(ctx.queryParam("wait_ready"));
+        Json.send(ctx, Map.of("model_uid", models.launch(spec, waitReady)));
+    }
+
+    /** The launch a body asks for, checked as every launch is (a cluster node checks it before placing it). */
+    static LaunchSpec spec(ObjectNode body) {
         String modelType = Json.text(body, "model_type");
         if (modelType != null && !modelType.equalsIgnoreCase("LLM")) {
             throw ApiError.badRequest("Only model_type LLM can be launched, got " + modelType);
@@ -71,13 +77,11 @@ final class ModelsHandler {
             }
         }
         ModelPathCheck.requireModel(Json.text(body, "model_path"));
-        LaunchSpec spec = new LaunchSpec(Json.requiredText(body, "model_name"), Json.text(body, "model_engine"),
+        return new LaunchSpec(Json.requiredText(body, "model_name"), Json.text(body, "model_engine"),
                 Json.text(body, "engine_version"), Json.text(body, "model_format"),
                 size(body.get("model_size_in_billions")), Json.text(body, "quantization"),
                 Json.text(body, "model_uid"), Json.text(body, "model_path"),
                 Json.bool(body, "relaunch_on_update", true), options(body));
-        boolean waitReady = !"false".equalsIgnoreCase(ctx.queryParam("wait_ready"));
-        Json.send(ctx, Map.of("model_uid", models.launch(spec, waitReady)));
     }
 
     /** The options, where an explicit {@code "n_gpu": null} is Xinference's "CPU only" and so is kept as such. */

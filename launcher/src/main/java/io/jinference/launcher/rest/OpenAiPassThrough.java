@@ -48,6 +48,8 @@ final class OpenAiPassThrough {
     private JsonNode captured;
     /** Null when the server knows the model by its UID, as vLLM, SGLang and llama-server do. */
     private ModelRename rename;
+    /** Headers added to the upstream request: a cluster node's key, when the upstream is another node. */
+    private Map<String, String> headers = Map.of();
 
     private OpenAiPassThrough(Context ctx, RequestRecord record, String path, ObjectNode body, String uid,
             ClientConnection client, boolean capture) {
@@ -68,7 +70,14 @@ final class OpenAiPassThrough {
      */
     static boolean forward(Context ctx, RunningModel model, String path, ObjectNode body, String uid,
             ClientConnection client) {
+        return forward(ctx, model, path, body, uid, client, Map.of());
+    }
+
+    /** {@link #forward}, adding {@code headers} to the upstream request (another cluster node's credentials). */
+    static boolean forward(Context ctx, RunningModel model, String path, ObjectNode body, String uid,
+            ClientConnection client, Map<String, String> headers) {
         OpenAiPassThrough exchange = new OpenAiPassThrough(ctx, Observed.of(ctx), path, body, uid, client, false);
+        exchange.headers = headers;
         try {
             return model.forward(exchange::exchange);
         } catch (RuntimeException e) {
@@ -120,6 +129,7 @@ final class OpenAiPassThrough {
         connection.setRequestProperty("Content-Type", "application/json");
         connection.setRequestProperty("Connection", "close");
         connection.setRequestProperty(RequestIds.HEADER, record.id());
+        headers.forEach(connection::setRequestProperty);
         // Closing the connection is how the server learns to stop generating.
         client.onGone(connection::disconnect);
         if (client.gone()) {
