@@ -119,6 +119,14 @@ public final class ModelInstance {
         return launch;
     }
 
+    /**
+     * True when the model was launched to rerank ({@code reranking=true}, or Xinference's {@code model_type} rerank):
+     * it then answers {@code /v1/rerank} and Xinference describes it as a rerank model.
+     */
+    public boolean reranks() {
+        return "true".equalsIgnoreCase(String.valueOf(launch.options().get("reranking")).trim());
+    }
+
     public long createdEpochSeconds() {
         return createdEpochSeconds;
     }
@@ -218,7 +226,7 @@ public final class ModelInstance {
      */
     public Map<String, Object> describe(String address) {
         Map<String, Object> description = new LinkedHashMap<>();
-        description.put("model_type", "LLM");
+        description.put("model_type", reranks() ? "rerank" : "LLM");
         description.put("address", address);
         description.put("accelerators", gpuIndexes.stream().map(String::valueOf).toList());
         description.put("model_name", family.name());

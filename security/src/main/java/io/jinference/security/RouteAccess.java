@@ -53,6 +53,8 @@ public final class RouteAccess {
         put("POST /v1/chat/completions", Access.MODEL, ModelSource.body("model"));
         put("POST /v1/completions", Access.MODEL, ModelSource.body("model"));
         put("POST /v1/embeddings", Access.MODEL, ModelSource.body("model"));
+        put("POST /v1/rerank", Access.MODEL, ModelSource.body("model"));
+        put("POST /v1/responses", Access.MODEL, ModelSource.body("model"));
         // Ollama's API, a translation over the OpenAI routes above (called with the caller's key)
         put("GET /api/version", Access.ANY_KEY);
         put("GET /api/tags", Access.ANY_KEY);

@@ -66,10 +66,7 @@ final class ModelsHandler {
 
     /** The launch a body asks for, checked as every launch is (a cluster node checks it before placing it). */
     static LaunchSpec spec(ObjectNode body) {
-        String modelType = Json.text(body, "model_type");
-        if (modelType != null && !modelType.equalsIgnoreCase("LLM")) {
-            throw ApiError.badRequest("Only model_type LLM can be launched, got " + modelType);
-        }
+        boolean rerank = rerankType(Json.text(body, "model_type"));
         for (String field : List.of("model_uid", "model_name")) {
             String value = Json.text(body, field);
             if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
@@ -81,14 +78,38 @@ final class ModelsHandler {
                 Json.text(body, "engine_version"), Json.text(body, "model_format"),
                 size(body.get("model_size_in_billions")), Json.text(body, "quantization"),
                 Json.text(body, "model_uid"), Json.text(body, "model_path"),
-                Json.bool(body, "relaunch_on_update", true), options(body));
+                Json.bool(body, "relaunch_on_update", true), options(body, rerank));
     }
 
-    /** The options, where an explicit {@code "n_gpu": null} is Xinference's "CPU only" and so is kept as such. */
-    private static Map<String, Object> options(ObjectNode body) {
+    /**
+     * Xinference's {@code model_type}: LLM (the default), or rerank, which launches the model to rerank (the launch
+     * option {@code reranking=true}, which the llama-server backend serves on {@code /v1/rerank}).
+     */
+    private static boolean rerankType(String modelType) {
+        if (modelType == null || modelType.equalsIgnoreCase("LLM")) {
+            return false;
+        }
+        if (modelType.equalsIgnoreCase("rerank")) {
+            return true;
+        }
+        throw ApiError.badParameter("model_type", "model_type must be LLM or rerank, got " + modelType);
+    }
+
+    /**
+     * The options, where an explicit {@code "n_gpu": null} is Xinference's "CPU only" and so is kept as such, and a
+     * rerank model has {@code reranking=true}.
+     */
+    private static Map<String, Object> options(ObjectNode body, boolean rerank) {
         Map<String, Object> options = Json.rest(body, LAUNCH_KEYS);
         if (body.has("n_gpu") && body.get("n_gpu").isNull()) {
             options.put("n_gpu", "cpu");
+        }
+        if (rerank) {
+            Object reranking = options.putIfAbsent("reranking", true);
+            if (reranking != null && !"true".equalsIgnoreCase(String.valueOf(reranking).trim())) {
+                throw ApiError.badParameter("reranking", "model_type rerank launches the model with reranking=true;"
+                        + " reranking=" + reranking + " contradicts it");
+            }
         }
         return options;
     }

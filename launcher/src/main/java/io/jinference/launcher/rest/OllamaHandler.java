@@ -12,10 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,13 +27,14 @@ import java.util.function.Supplier;
  * OpenAI's SSE stream becomes Ollama's NDJSON stream (one JSON object per line, the last with {@code "done": true}).
  */
 final class OllamaHandler {
-    private static final HttpClient LOOPBACK = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ModelManager models;
     private final Supplier<String> address;
+    private final Loopback loopback;
 
     private OllamaHandler(ModelManager models, Supplier<String> address) {
         this.models = models;
         this.address = address;
+        this.loopback = new Loopback(address);
     }
 
     static void register(RoutesConfig routes, ModelManager models, Supplier<String> address) {
@@ -204,36 +201,11 @@ final class OllamaHandler {
 
     /** Calls this server's own route with the caller's key; an error answer becomes Ollama's {@code {"error"}}. */
     private HttpResponse<InputStream> call(Context ctx, String path, ObjectNode body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + address.get() + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        String authorization = ctx.header("Authorization");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        HttpResponse<InputStream> response;
-        try {
-            response = LOOPBACK.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "Interrupted while generating");
-        }
-        if (response.statusCode() != 200) {
-            JsonNode error = read(response);
-            throw new ApiError(response.statusCode(), error.path("detail").asText(error.toString()),
-                    error.at("/error/param").isTextual() ? error.at("/error/param").asText() : null);
-        }
-        return response;
+        return loopback.post(ctx, path, body);
     }
 
     private static JsonNode read(HttpResponse<InputStream> response) {
-        try (InputStream body = response.body()) {
-            return Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Loopback.read(response);
     }
 
     private static void write(OutputStream out, JsonNode line) throws IOException {

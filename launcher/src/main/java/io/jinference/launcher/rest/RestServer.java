@@ -102,6 +102,8 @@ public final class RestServer implements AutoCloseable {
         routes.post("/v1/chat/completions", new ChatCompletionsHandler(models, requests)::create);
         routes.post("/v1/completions", new CompletionsHandler(models, requests)::create);
         routes.post("/v1/embeddings", new EmbeddingsHandler(models)::create);
+        routes.post("/v1/rerank", new RerankHandler(models)::rerank);
+        routes.post("/v1/responses", new ResponsesHandler(address)::create);
         OllamaHandler.register(routes, models, address);
     }
 
