@@ -308,6 +308,9 @@ def max_tokens_of(body, remaining):
 def generation_config(model, body, max_tokens):
     """The checkpoint's generation_config.json, with what the request sets (as vLLM takes its defaults from it)."""
     config = copy.deepcopy(model.model.generation_config)
+    if config.cache_implementation == "hybrid":
+        # As generate() does with the checkpoint's own config: the dynamic sliding-window cache, not the static one.
+        config.cache_implementation = None
     config.max_new_tokens = max_tokens
     config.pad_token_id = model.pad_id
     config.eos_token_id = model.eos_ids or None
