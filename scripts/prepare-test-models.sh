@@ -8,4 +8,5 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/fetch-smollm2.sh"
 "$here/transformers-reference.sh"
+"$here/transformers-python-reference.sh"
 "$here/split-smollm2.sh" > /dev/null

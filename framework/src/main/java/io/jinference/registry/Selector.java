@@ -193,8 +193,9 @@ public final class Selector {
             why = engine.label() + ": no policy step prefers an engine for " + spec.format()
                     + "; highest capability priority (" + best.judged().descriptor().priority() + ") among engines that " + runs;
         }
+        EngineDescriptor descriptor = best.judged().descriptor();
         return new Choice(engine, spec, quantization, why + BackendChoice.why(engine, request,
-                judged.stream().map(Judged::candidate).toList()) + GpuUse.why(engine, best.judged().descriptor(), host));
+                judged.stream().map(Judged::candidate).toList(), descriptor) + GpuUse.why(engine, descriptor, host));
     }
 
     /** The chosen engine first, then the other available ones by policy, then the unavailable ones by name. */

@@ -94,6 +94,24 @@ final class BackendSelectionTest {
     }
 
     @Test
+    void aWinningBackendsStatedPreferenceIsQuotedInTheChoice() throws Exception {
+        felix.install(bundles.withStandInService("test.llamacpp.server", "0.1.0", SERVER
+                + ";backend.preference=\"it decodes faster (measured)\"", Map.of("X-StandIn-Engine", "llama.cpp",
+                        "X-StandIn-Probe", "available", "X-StandIn-Runtime", "llama-server b11434"))).start();
+        felix.install(bundles.withStandInService("test.llamacpp.jvm", "0.1.0", JVM, Map.of(
+                "X-StandIn-Engine", "llama.cpp", "X-StandIn-Probe", "available",
+                "X-StandIn-Runtime", "llama.cpp b4916 (de.kherud:llama 4.2.0)"))).start();
+
+        Decision decision = selector.decide(SelectionRequest.of("smollm2-instruct"), thisMachine);
+
+        assertThat(decision.choice().why()).endsWith("; backend server (preferred over the jvm backend, which could run"
+                + " it too, by capability priority: it decodes faster (measured))");
+        Decision qwen3 = selector.decide(SelectionRequest.of("tiny-qwen3"), thisMachine);
+        assertThat(qwen3.choice().why()).as("quoted only where the other backend could run the model")
+                .doesNotContain("decodes faster").contains("the jvm backend cannot: MODEL_UNSUPPORTED");
+    }
+
+    @Test
     void withoutLlamaServerTheInJvmBackendServesAndTheChoiceSaysWhy() throws Exception {
         install(false);
 

@@ -77,6 +77,6 @@ final class LlamaCppBackendsExplainTest {
         Http.Answer unknown = http.get("/v1/engines/smollm2-instruct/explain?backend=cuda");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.detail()).isEqualTo("Backend 'cuda' is not offered by any installed engine; installed"
-                + " backends: [jvm, server]");
+                + " backends: [jvm, python, server]");
     }
 }

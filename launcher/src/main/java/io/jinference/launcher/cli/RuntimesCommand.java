@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "runtimes", description = "Manage the runtimes of the managed-server engines: llama-server (built"
-        + " from source), and the Python environments of vLLM, SGLang and MLX",
+        + " from source), and the Python environments of vLLM, SGLang, MLX and Transformers (Python backend)",
         subcommands = RuntimesCommand.Install.class)
 public final class RuntimesCommand {
 
@@ -34,7 +34,7 @@ public final class RuntimesCommand {
             + " under <home>/runtimes/llama.cpp (cmake and ninja needed). vllm, sglang, mlx: create"
             + " <home>/runtimes/<engine> and install the packages the engine bundle pins, showing pip's progress")
     static final class Install implements Callable<Integer> {
-        @Parameters(index = "0", description = "llama.cpp, vllm, sglang or mlx")
+        @Parameters(index = "0", description = "llama.cpp, vllm, sglang, mlx or transformers")
         String engine;
         @Option(names = "--python", description = "vllm, sglang, mlx: the Python that creates the environment"
                 + " (default python3)")
@@ -69,7 +69,7 @@ public final class RuntimesCommand {
             Optional<List<String>> requirements = pinnedRequirements(engine);
             if (requirements.isEmpty()) {
                 spec.commandLine().getErr().println("No engine bundle in " + Distribution.locate().root()
-                        + "/engines pins a runtime named '" + engine + "' (try vllm, sglang or mlx)");
+                        + "/engines pins a runtime named '" + engine + "' (try vllm, sglang, mlx or transformers)");
                 return 2;
             }
             out.println("Installing the " + engine + " runtime into " + PythonRuntime.managedVenv(engine));

@@ -7,7 +7,7 @@ public final class SpecOptions {
     @Option(names = "--engine", description = "Engine, e.g. llama.cpp (default: the one Jinference chooses)")
     String engine;
     @Option(names = "--backend", description = "Backend of an engine with several, e.g. server (llama-server) or jvm"
-            + " (in-JVM) for llama.cpp (default: the one Jinference chooses)")
+            + " (in-JVM) for llama.cpp, python or jvm for Transformers (default: the one Jinference chooses)")
     String backend;
     @Option(names = "--format", description = "Model format, e.g. ggufv2")
     String format;

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 /** The Transformers engine: Hugging Face pytorch-format checkpoints on libtorch through DJL, in this JVM. */
 public final class TransformersEngine implements InferenceEngine {
     public static final String NAME = "Transformers";
+    /** The capability's backend attribute: the Python backend is {@code python}. */
+    static final String BACKEND = "jvm";
     private static final Logger LOG = LoggerFactory.getLogger(TransformersEngine.class);
 
     private final Path home;
@@ -51,6 +53,12 @@ public final class TransformersEngine implements InferenceEngine {
 
     @Override
     public RunningModel load(LoadRequest request, EngineContext context) {
+        Object pinned = request.options().get("model_backend");
+        if (pinned != null && !BACKEND.equalsIgnoreCase(pinned.toString().trim())) {
+            throw new EngineException(EngineException.Kind.INVALID_REQUEST, "The launch pins Transformers' '" + pinned
+                    + "' backend (model_backend), but the in-JVM backend (jvm) was asked to load it: the pin was not"
+                    + " honoured, so nothing is loaded (GET /v1/engines/{model}/explain?backend=" + pinned + ")");
+        }
         Path folder = request.modelPath();
         if (folder == null || !Files.isDirectory(folder)) {
             throw new EngineException(EngineException.Kind.LOAD_FAILED,

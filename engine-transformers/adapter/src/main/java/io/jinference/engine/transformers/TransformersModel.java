@@ -158,6 +158,7 @@ final class TransformersModel implements RunningModel {
 
     static Map<String, Object> description(ModelConfig config, DecoderModel model, int contextLength, String runtime) {
         Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("backend", TransformersEngine.BACKEND);
         facts.put("architecture", config.architecture().className);
         facts.put("dtype", model.dtype().toString());
         facts.put("context_length", contextLength);
