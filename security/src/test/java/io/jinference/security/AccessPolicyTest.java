@@ -23,7 +23,9 @@ class AccessPolicyTest {
 
         assertThat(key).startsWith("jinf-").hasSizeGreaterThan(40);
         assertThat(Files.readString(file.path())).doesNotContain(key).contains(KeyHashes.sha256Hex(key));
-        assertThat(Files.getPosixFilePermissions(file.path()).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(file.path())).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         assertThat(file.read()).singleElement().satisfies(stored -> {
             assertThat(stored.role()).isEqualTo(Role.USER);
             assertThat(stored.models()).containsExactly("a");
