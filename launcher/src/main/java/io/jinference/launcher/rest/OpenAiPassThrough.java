@@ -257,6 +257,11 @@ final class OpenAiPassThrough {
         if (status / 100 != 5) {
             return new ApiError(status, message, upstreamParam(text));
         }
+        if (status == 501) {
+            // llama-server's "does not support embeddings. Start it with --embeddings": the model was not launched
+            // for what the request asks, which is the client's to change, not a server failure.
+            return new ApiError(400, message, null);
+        }
         return new ApiError(status == 500 ? 502 : status, "The engine server answered HTTP " + status + ": " + message);
     }
 
