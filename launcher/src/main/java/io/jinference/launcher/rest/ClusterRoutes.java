@@ -55,6 +55,8 @@ public final class ClusterRoutes {
     /** How long a launch with wait_ready waits for its worker to load the model. */
     private static final Duration READY_WAIT = Duration.ofMinutes(10);
     private static final Duration MAJORITY_WAIT = Duration.ofSeconds(10);
+    /** Longer than the inventory's gossip interval (1 s) and a round of its republishing. */
+    private static final Duration GOSSIP_WAIT = Duration.ofSeconds(5);
     private static final ObjectMapper SNAKE = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -124,14 +126,16 @@ public final class ClusterRoutes {
         if (uid == null || !cluster.requests().containsKey(uid)) {
             return; // not the cluster's: this node's own answer stands
         }
-        List<String> ready = new ArrayList<>();
-        cluster.holders(uid).stream().filter(worker -> worker.model(uid) != null && worker.model(uid).ready())
-                .forEach(worker -> ready.add(worker.node()));
-        boolean localReady = models.list().stream().anyMatch(instance -> instance.uid().equals(uid)
-                && instance.state() == ModelState.READY);
-        ready.remove(node.self());
-        if (localReady) {
-            ready.add(node.self());
+        List<String> ready = readyCopies(cluster, uid);
+        if (ready.isEmpty()) {
+            // Holders publish their models by gossip (a second or two), so a model the launching node already
+            // answered as ready may not be ready in this node's view yet: wait that long before a 503.
+            List<String> seen = node.await(GOSSIP_WAIT, later -> {
+                List<String> copies = readyCopies(later, uid);
+                return copies.isEmpty() ? null : copies;
+            });
+            ready = seen == null ? ready : seen;
+            cluster = node.snapshot();
         }
         if (ready.isEmpty()) {
             WorkerInfo holder = cluster.holder(uid);
@@ -157,6 +161,19 @@ public final class ClusterRoutes {
             counter.decrementAndGet();
         }
         ctx.skipRemainingHandlers();
+    }
+
+    /** The nodes with a ready copy of {@code uid}: this node as its model manager says, the others as gossiped. */
+    private List<String> readyCopies(ClusterSnapshot cluster, String uid) {
+        List<String> ready = new ArrayList<>();
+        cluster.holders(uid).stream().filter(worker -> worker.model(uid) != null && worker.model(uid).ready())
+                .forEach(worker -> ready.add(worker.node()));
+        ready.remove(node.self());
+        if (models.list().stream().anyMatch(instance -> instance.uid().equals(uid)
+                && instance.state() == ModelState.READY)) {
+            ready.add(node.self());
+        }
+        return ready;
     }
 
     private AtomicInteger busy(String node) {
