@@ -1,5 +1,6 @@
 package io.jinference.cluster;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,5 +27,40 @@ public record ModelRequest(String uid, Map<String, Object> launch, Map<String, O
     public String workerIp() {
         Object ip = launch.get("worker_ip");
         return ip == null || ip.toString().isBlank() ? null : ip.toString().trim();
+    }
+
+    /**
+     * The GPU indexes the launch names by {@code gpu_idx} (an index or a list of them), in its order; empty when it
+     * names none.
+     */
+    public List<Integer> gpuIndexes() {
+        Object indexes = launch.get("gpu_idx");
+        if (indexes instanceof Number n) {
+            return List.of(n.intValue());
+        }
+        if (indexes instanceof String text && text.matches("\\s*[0-9]+(\\s*,\\s*[0-9]+)*\\s*")) {
+            return java.util.Arrays.stream(text.split(",")).map(index -> Integer.parseInt(index.trim())).toList();
+        }
+        if (indexes instanceof List<?> list) {
+            return list.stream().filter(Number.class::isInstance).map(index -> ((Number) index).intValue()).toList();
+        }
+        return List.of();
+    }
+
+    /**
+     * How many GPUs the model takes: as many as {@code gpu_idx} names, else {@code n_gpu} when it is a count; 0 when
+     * the launch asks for none (then the model is fitted into the worker's memory as a whole).
+     */
+    public int gpuCount() {
+        if (!gpuIndexes().isEmpty()) {
+            return gpuIndexes().size();
+        }
+        Object count = launch.get("n_gpu");
+        return count instanceof Number n ? Math.max(0, n.intValue()) : 0;
+    }
+
+    /** GPUStack's {@code placement_strategy}: spread (the default) or binpack. */
+    public PlacementStrategy strategy() {
+        return PlacementStrategy.of(launch.get("placement_strategy"));
     }
 }

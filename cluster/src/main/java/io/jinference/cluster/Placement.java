@@ -12,11 +12,13 @@ import java.util.Map;
  * @param why the explanation: the estimate against each worker's free memory, and the choice
  * @param workers each worker considered: node, free memory, and whether and why it was ruled out
  * @param generation how many times the supervisor has decided it (each move after a worker's loss adds one)
+ * @param gpus the worker's GPUs the model runs on (its {@code gpu_idx} there); empty when it asked for none
  */
 public record Placement(String uid, String node, String http, String why, List<Map<String, Object>> workers,
-        int generation) {
+        int generation, List<Integer> gpus) {
     public Placement {
         workers = workers == null ? List.of() : List.copyOf(workers);
+        gpus = gpus == null ? List.of() : List.copyOf(gpus);
     }
 
     public boolean placed() {

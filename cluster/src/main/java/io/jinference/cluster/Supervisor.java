@@ -56,6 +56,7 @@ final class Supervisor {
     void reconcile(ClusterSnapshot cluster) {
         var members = cluster.members().stream().map(MemberInfo::node).toList();
         Map<String, Long> pending = pendingBytes(cluster);
+        Map<String, Map<Integer, Long>> gpuBytes = gpuBytes(cluster);
         Set<String> wanted = new HashSet<>();
         for (ModelRequest request : cluster.requests().values()) {
             Set<String> copies = new HashSet<>();
@@ -77,7 +78,8 @@ final class Supervisor {
                     others.remove(current.node());
                 }
                 int generation = current == null ? 1 : current.generation() + 1;
-                Placement placement = Scheduler.place(request, cluster.liveWorkers(), pending, generation, others);
+                Placement placement = Scheduler.place(request, cluster.liveWorkers(), pending, gpuBytes, generation,
+                        others);
                 if (current != null && !current.placed() && !placement.placed()
                         && Objects.equals(current.why(), placement.why())) {
                     continue;
@@ -90,6 +92,7 @@ final class Supervisor {
                 }
                 if (placement.placed()) {
                     pending.merge(placement.node(), request.estimateBytes(), Long::sum);
+                    addGpuShares(gpuBytes, placement, request);
                     copies.add(placement.node());
                 }
                 written.put(key, placement);
@@ -130,5 +133,24 @@ final class Supervisor {
             }
         }
         return pending;
+    }
+
+    /** Per worker and GPU index, the shares of the estimates of the models placed on that GPU. */
+    private static Map<String, Map<Integer, Long>> gpuBytes(ClusterSnapshot cluster) {
+        Map<String, Map<Integer, Long>> used = new HashMap<>();
+        for (Placement placement : cluster.placements().values()) {
+            ModelRequest request = cluster.requests().get(placement.uid());
+            if (placement.placed() && request != null) {
+                addGpuShares(used, placement, request);
+            }
+        }
+        return used;
+    }
+
+    private static void addGpuShares(Map<String, Map<Integer, Long>> used, Placement placement, ModelRequest request) {
+        for (int index : placement.gpus()) {
+            used.computeIfAbsent(placement.node(), node -> new HashMap<>())
+                    .merge(index, request.estimateBytes() / placement.gpus().size(), Long::sum);
+        }
     }
 }

@@ -60,7 +60,7 @@ final class WorkerAgent {
             }
             mine.add(placement.uid());
             LOG.info("Launching {} here, as the supervisor placed it: {}", placement.uid(), placement.why());
-            launches.execute(() -> launch(request));
+            launches.execute(() -> launch(request, placement));
         }
         for (String uid : Set.copyOf(mine)) {
             boolean placedHere = cluster.placements().values().stream()
@@ -75,9 +75,9 @@ final class WorkerAgent {
         }
     }
 
-    private void launch(ModelRequest request) {
+    private void launch(ModelRequest request, Placement placement) {
         try {
-            models.launch(request.uid(), request.launch());
+            models.launch(request.uid(), withGpus(request.launch(), placement));
         } catch (RuntimeException e) {
             // The model manager keeps no model whose launch failed before loading: say why in the inventory.
             LOG.warn("Model {} could not be launched here: {}", request.uid(), e.getMessage());
@@ -85,6 +85,16 @@ final class WorkerAgent {
             failed.put(request.uid(), new HeldModel(request.uid(), name == null ? null : name.toString(), "failed",
                     e.getMessage(), 0));
         }
+    }
+
+    /** The launch on the GPUs the supervisor chose for it, when it asked for a number of GPUs rather than which. */
+    private static Map<String, Object> withGpus(Map<String, Object> launch, Placement placement) {
+        if (placement.gpus().isEmpty() || launch.containsKey("gpu_idx")) {
+            return launch;
+        }
+        Map<String, Object> onGpus = new java.util.LinkedHashMap<>(launch);
+        onGpus.put("gpu_idx", placement.gpus());
+        return onGpus;
     }
 
     private static Map<String, Long> estimates(ClusterSnapshot cluster) {

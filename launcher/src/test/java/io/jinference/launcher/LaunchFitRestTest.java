@@ -41,4 +41,28 @@ final class LaunchFitRestTest {
             assertThat(status.path("workers").path("this server").path("memory_free_bytes").asLong()).isPositive();
         }
     }
+
+    @Test
+    void placementKeysAreCheckedOnASingleServerToo() {
+        Path tiny = TinyGguf.builder().write(home.resolve("tiny.gguf"));
+        try (JinferenceServer server = TestServers.start(home)) {
+            Http http = new Http(server.port());
+            Map<String, Object> launch = Map.of("model_name", "smollm2-instruct", "model_format", "ggufv2",
+                    "model_path", tiny.toString(), "model_uid", "placed");
+            Http.Answer twoWorkers = http.post("/v1/models", with(launch, "n_worker", 2));
+            assertThat(twoWorkers.status()).as(twoWorkers.body()).isEqualTo(400);
+            assertThat(twoWorkers.detail()).contains("n_worker must be 1").contains("replica");
+            assertThat(twoWorkers.json().path("error").path("param").asText()).isEqualTo("n_worker");
+            Http.Answer strategy = http.post("/v1/models", with(launch, "placement_strategy", "random"));
+            assertThat(strategy.status()).as(strategy.body()).isEqualTo(400);
+            assertThat(strategy.detail()).isEqualTo("placement_strategy must be spread or binpack, got 'random'");
+            assertThat(http.get("/v1/models/placed").status()).isEqualTo(404);
+        }
+    }
+
+    private static Map<String, Object> with(Map<String, Object> launch, String key, Object value) {
+        Map<String, Object> more = new java.util.LinkedHashMap<>(launch);
+        more.put(key, value);
+        return more;
+    }
 }

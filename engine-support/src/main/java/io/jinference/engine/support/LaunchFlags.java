@@ -18,7 +18,7 @@ import java.util.TreeMap;
 public final class LaunchFlags {
     /** Keys the host interprets (placement, replicas, download); never engine flags. */
     public static final Set<String> HOST_KEYS = Set.of("n_gpu", "gpu_idx", "replica", "n_worker", "worker_ip",
-            "download_hub", "model_path", "model_engine", "model_format", "model_size_in_billions", "quantization",
+            "placement_strategy", "download_hub", "model_path", "model_engine", "model_format", "model_size_in_billions", "quantization",
             "model_uid", "model_name", "model_type", "model_backend");
 
     private LaunchFlags() {

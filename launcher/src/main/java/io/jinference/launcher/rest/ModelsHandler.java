@@ -3,6 +3,7 @@ package io.jinference.launcher.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.jinference.cluster.PlacementStrategy;
 import io.jinference.runtime.LaunchSpec;
 import io.jinference.runtime.ModelInstance;
 import io.jinference.runtime.ModelManager;
@@ -25,6 +26,7 @@ final class ModelsHandler {
      */
     private static final Set<String> LAUNCH_KEYS = Set.of("model_uid", "model_name", "model_engine", "model_type",
             "model_format", "model_size_in_billions", "quantization", "model_path", "replica", "n_worker",
+            "placement_strategy",
             "worker_ip", "replica_config", "download_hub", "peft_model_config", "request_limits",
             "enable_virtual_env", "virtual_env_packages", "virtual_env_find_links", "envs", "engine_version",
             "relaunch_on_update");
@@ -74,11 +76,30 @@ final class ModelsHandler {
             }
         }
         ModelPathCheck.requireModel(Json.text(body, "model_path"));
+        checkPlacementKeys(body);
         return new LaunchSpec(Json.requiredText(body, "model_name"), Json.text(body, "model_engine"),
                 Json.text(body, "engine_version"), Json.text(body, "model_format"),
                 size(body.get("model_size_in_billions")), Json.text(body, "quantization"),
                 Json.text(body, "model_uid"), Json.text(body, "model_path"),
                 Json.bool(body, "relaunch_on_update", true), options(body, rerank));
+    }
+
+    /**
+     * Placement keys, checked on a single node too so that a launch means the same everywhere: a model runs on one
+     * worker (no engine here spans several hosts; copies on several workers are {@code replica}), and GPUStack's
+     * {@code placement_strategy} is spread or binpack.
+     */
+    private static void checkPlacementKeys(ObjectNode body) {
+        Integer workers = Json.integer(body, "n_worker");
+        if (workers != null && workers != 1) {
+            throw ApiError.badParameter("n_worker", "n_worker must be 1: a model runs on one worker here (for"
+                    + " copies on several workers, use replica); got " + workers);
+        }
+        try {
+            PlacementStrategy.of(Json.text(body, "placement_strategy"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badParameter("placement_strategy", e.getMessage());
+        }
     }
 
     /**
