@@ -156,7 +156,7 @@ final class ClusterServeTest {
         assertThat(description.toString()).contains("\"backend\":\"server\"");
 
         // temperature 0: the answer through node 0 is the one the holder gives itself
-        assertThat(askParis(nodes.get(0))).isNotBlank().isEqualTo(askParis(nodes.get(1)));
+        assertThat(askParis(nodes.get(0))).contains("Paris").isEqualTo(askParis(nodes.get(1)));
         Http.Answer streamed = nodes.get(2).http().post("/v1/chat/completions", chat(true));
         assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
         assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
@@ -246,6 +246,7 @@ final class ClusterServeTest {
                 nodes.get(2).http().post("/v1/chat/completions", longChat(false)));
         // both are being generated once the worker's llama-server is busy; then the worker dies
         ServerProcess.sleep(1500);
+        long killed = System.nanoTime();
         nodes.get(1).kill();
         Http.Answer broken = streamInFlight.get(30, java.util.concurrent.TimeUnit.SECONDS);
         // 503 when the worker died before the stream's first bytes, else an error event ends the stream
@@ -254,6 +255,9 @@ final class ClusterServeTest {
         Http.Answer refused = plainInFlight.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(refused.status()).as(refused.body()).isEqualTo(503);
         assertThat(refused.detail()).contains("does not answer");
+        // figures for docs/benchmarks.md, printed rather than asserted (a loaded CI machine makes any bound flaky)
+        System.out.printf("[cluster figures] requests in flight on the killed worker failed after %.0f ms%n",
+                (System.nanoTime() - killed) / 1e6);
 
         Http.Answer meanwhile = nodes.get(0).http().post("/v1/chat/completions", chat(false));
         assertThat(meanwhile.status()).as(meanwhile.body()).isIn(200, 503);
@@ -263,8 +267,10 @@ final class ClusterServeTest {
             return seen.path("placement").path("node").asText().contains(addresses.get(2))
                     && nodes.get(0).http().post("/v1/chat/completions", chat(false)).status() == 200 ? seen : null;
         }, "the model moves to node 2 and serves again");
+        System.out.printf("[cluster figures] kill -9 of the worker to the model serving again on another node: %.1f s%n",
+                (System.nanoTime() - killed) / 1e9);
         assertThat(moved.path("placement").path("why").asText()).contains("Placed on");
-        assertThat(askParis(nodes.get(0))).isNotBlank();
+        assertThat(askParis(nodes.get(0))).contains("Paris");
     }
 
     @Test
@@ -367,7 +373,10 @@ final class ClusterServeTest {
 
     private static Map<String, Object> chat(boolean stream) {
         return Map.of("model", uid, "temperature", 0, "max_tokens", 48, "stream", stream, "messages",
-                List.of(Map.of("role", "user", "content", "What is the capital of France?")));
+                // SmolLM2-135M answers "Paris" with a system message of its own; with its template's default system
+                // prompt (llama-server renders it) the Q4_1 model rambles
+                List.of(Map.of("role", "system", "content", "You are a helpful assistant."),
+                        Map.of("role", "user", "content", "What is the capital of France?")));
     }
 
     private static Map<String, Object> longChat(boolean stream) {
