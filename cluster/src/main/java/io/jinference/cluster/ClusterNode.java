@@ -2,6 +2,7 @@ package io.jinference.cluster;
 
 import io.jinference.api.HostProfile;
 import io.jinference.catalog.ModelCatalog;
+import io.jinference.security.ApiKeyFile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,8 @@ public final class ClusterNode implements AutoCloseable {
     private final ReplicatedMap placements;
     /** Custom model families registered through any node: family name → its Xinference JSON. */
     private final ReplicatedMap registrations;
+    /** API keys made on any node: key id → its role, hash and models (never the key). */
+    private final ReplicatedMap apiKeys;
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "jinference-cluster-agent");
         thread.setDaemon(true);
@@ -63,6 +66,7 @@ public final class ClusterNode implements AutoCloseable {
         this.requests = new ReplicatedMap(system, "jinference-requests");
         this.placements = new ReplicatedMap(system, "jinference-placements");
         this.registrations = new ReplicatedMap(system, "jinference-registrations");
+        this.apiKeys = new ReplicatedMap(system, "jinference-api-keys");
     }
 
     /**
@@ -71,12 +75,14 @@ public final class ClusterNode implements AutoCloseable {
      *
      * @param engines the installed engines' labels, read at each publication
      * @param catalog this node's model catalog, which the cluster's registrations are copied into
+     * @param keyFile this node's API key file, which the cluster's keys are copied into; null when it runs without
+     *     keys (then it neither takes nor gives any)
      */
     public static ClusterNode start(ClusterOptions options, ClusterSecrets secrets, HostProfile host,
-            Supplier<List<String>> engines, LocalModels models, ModelCatalog catalog) {
+            Supplier<List<String>> engines, LocalModels models, ModelCatalog catalog, ApiKeyFile keyFile) {
         ClusterNode node = new ClusterNode(options, secrets);
         node.agent = new WorkerAgent(node, models, new WorkerInventory(host, engines, models),
-                new RegistrationSync(node, catalog));
+                new RegistrationSync(node, catalog), keyFile == null ? null : new KeySync(node, keyFile));
         ClusterSingleton.get(node.system).init(SingletonActor.of(Supervisor.create(node), "supervisor"));
         node.ticks.scheduleWithFixedDelay(node::tickQuietly, 0, AGENT_TICK.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Cluster node {} joins {} (Artery over mutual TLS)", node.self,
@@ -117,6 +123,10 @@ public final class ClusterNode implements AutoCloseable {
 
     ReplicatedMap registrations() {
         return registrations;
+    }
+
+    ReplicatedMap apiKeys() {
+        return apiKeys;
     }
 
     /**

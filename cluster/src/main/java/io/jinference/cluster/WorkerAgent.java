@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker side of a node, run on a tick: publishes this node's inventory, copies the cluster's model
- * registrations into its catalog, launches the models the supervisor placed here and terminates those placed here
+ * registrations into its catalog and its API keys into its key file, launches the models the supervisor placed here and terminates those placed here
  * before that are no longer (terminated, or moved away while this node was cut off).
  */
 final class WorkerAgent {
@@ -34,10 +34,14 @@ final class WorkerAgent {
     private final Map<String, HeldModel> failed = new ConcurrentHashMap<>();
 
     private final RegistrationSync registrations;
+    /** Null when this node runs without API keys. */
+    private final KeySync keys;
 
-    WorkerAgent(ClusterNode node, LocalModels models, WorkerInventory inventory, RegistrationSync registrations) {
+    WorkerAgent(ClusterNode node, LocalModels models, WorkerInventory inventory, RegistrationSync registrations,
+            KeySync keys) {
         this.node = node;
         this.registrations = registrations;
+        this.keys = keys;
         this.models = models;
         this.inventory = inventory;
     }
@@ -50,6 +54,9 @@ final class WorkerAgent {
         WorkerInfo self = withFailures(inventory.now(node.self(), node.options().httpUrl(), estimates(cluster)));
         node.workers().putLocal(node.self(), ClusterJson.write(self));
         registrations.sync();
+        if (keys != null) {
+            keys.sync();
+        }
         Set<String> here = new HashSet<>();
         self.models().forEach(model -> here.add(model.uid()));
         for (Placement placement : cluster.placements().values()) {

@@ -131,7 +131,7 @@ public final class JinferenceServer implements AutoCloseable {
             ClusterNode node = cluster == null ? null : ClusterNode.start(cluster,
                     ClusterSecrets.load(cluster.secrets()), host, () -> world.registry().descriptors().stream()
                             .map(EngineDescriptor::label).toList(), new ClusterLocalModels(models),
-                    world.catalog());
+                    world.catalog(), security.access().keyFile().orElse(null));
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
                     host, models, routes -> {
                         Observed.register(routes, metrics);

@@ -46,6 +46,11 @@ public final class AccessPolicy {
         return keys != null;
     }
 
+    /** The key file the keys come from; empty when the server runs without keys. */
+    public Optional<ApiKeyFile> keyFile() {
+        return keys == null ? Optional.empty() : Optional.of(keys.file());
+    }
+
     /**
      * @param bearer the presented key (the {@code Authorization: Bearer} value), null when none
      * @param model the model the request names, read only when the rule needs it

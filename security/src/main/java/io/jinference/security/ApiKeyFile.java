@@ -71,6 +71,17 @@ public final class ApiKeyFile {
         return key;
     }
 
+    /** Stores a key made elsewhere (another node of the cluster), by its hash; false when its id is here already. */
+    public synchronized boolean add(ApiKey key) {
+        List<ApiKey> keys = new ArrayList<>(read());
+        if (keys.stream().anyMatch(known -> known.id().equals(key.id()))) {
+            return false;
+        }
+        keys.add(key);
+        write(keys);
+        return true;
+    }
+
     /** Removes the key with this id; false when there is none. */
     public synchronized boolean revoke(String id) {
         List<ApiKey> keys = new ArrayList<>(read());

@@ -29,6 +29,11 @@ public final class ApiKeys {
         this.snapshot = new Snapshot(modified(), file.read());
     }
 
+    /** The file the keys are read from (a cluster node replicates it). */
+    public ApiKeyFile file() {
+        return file;
+    }
+
     public Optional<ApiKey> authenticate(String presented) {
         if (presented == null || presented.isEmpty()) {
             return Optional.empty();
