@@ -4,8 +4,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Rewrites two Python-Jinja constructs that Jinjava parses differently, so templates such as Qwen3's render:
+ * Rewrites Python-Jinja constructs that Jinjava parses differently, so templates such as Qwen3's render:
  * <ul>
+ *   <li>whitespace control and {@code trim_blocks}/{@code lstrip_blocks}, carried out here exactly as Jinja's lexer
+ *       does (see {@link #withWhitespaceControlApplied}), because Jinjava's versions differ;</li>
  *   <li>a keyword argument whose value is an expression, {@code namespace(last=messages|length - 1)}: Jinjava binds
  *       {@code last=messages|length} first and then subtracts from it; the value is put in parentheses;</li>
  *   <li>the reversing slice {@code messages[::-1]}, which Jinjava's grammar lacks; it becomes
@@ -24,7 +26,7 @@ final class JinjaCompatibility {
     }
 
     static String rewrite(String template) {
-        Matcher block = BLOCK.matcher(template);
+        Matcher block = BLOCK.matcher(withWhitespaceControlApplied(template));
         StringBuilder out = new StringBuilder(template.length() + 64);
         while (block.find()) {
             String code = block.group(2);
@@ -37,6 +39,129 @@ final class JinjaCompatibility {
         }
         block.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * The template with Jinja's whitespace rules carried out on the text between tags, as Jinja's lexer does with
+     * {@code trim_blocks} and {@code lstrip_blocks} on (transformers' settings), so that Jinjava, with both off,
+     * needs to strip nothing:
+     * <ul>
+     *   <li>{@code {{-}, {@code {%-}, {@code {#-} strip all whitespace before the tag, {@code -}}}, {@code -%}},
+     *       {@code -#}} all whitespace after it;</li>
+     *   <li>otherwise a statement or comment tag ({@code {%}, {@code {#}, not {@code {{}) drops the spaces and tabs
+     *       before it when only they stand between it and the start of its line ({@code lstrip_blocks}), unless
+     *       written {@code {%+}; and a newline right after {@code %}} or {@code #}} is dropped
+     *       ({@code trim_blocks}), unless written {@code +%}}.</li>
+     * </ul>
+     * Jinjava's own versions of these differ: it ignores {@code {{-}, and strips before a statement that is not at
+     * the start of a line.
+     */
+    static String withWhitespaceControlApplied(String template) {
+        StringBuilder out = new StringBuilder(template.length());
+        int i = 0;
+        boolean stripLeading = false;
+        boolean lineStarting = true;
+        while (i < template.length()) {
+            int open = nextTagStart(template, i);
+            String text = template.substring(i, open < 0 ? template.length() : open);
+            if (stripLeading) {
+                int kept = 0;
+                while (kept < text.length() && pythonWhitespace(text.charAt(kept))) {
+                    kept++;
+                }
+                lineStarting = lineStarting || text.substring(0, kept).endsWith("\n");
+                text = text.substring(kept);
+            }
+            if (open < 0) {
+                out.append(text);
+                break;
+            }
+            int close = endOfTag(template, open);
+            String tag = template.substring(open, close);
+            char kind = tag.charAt(1);
+            char before = tag.length() > 2 ? tag.charAt(2) : ' ';
+            char after = tag.length() >= 5 ? tag.charAt(tag.length() - 3) : ' ';
+            if (before == '-') {
+                text = stripTrailing(text);
+            } else if (before != '+' && kind != '{') {
+                int lineStart = text.lastIndexOf('\n') + 1;
+                if ((lineStart > 0 || lineStarting) && lineStart < text.length()
+                        && stripTrailing(text.substring(lineStart)).isEmpty()) {
+                    text = text.substring(0, lineStart);
+                }
+            }
+            out.append(text);
+            int innerStart = before == '-' || before == '+' ? 3 : 2;
+            int innerEnd = tag.length() - (after == '-' || after == '+' ? 3 : 2);
+            out.append(tag, 0, 2).append(tag, innerStart, Math.max(innerStart, innerEnd))
+                    .append(tag, tag.length() - 2, tag.length());
+            i = close;
+            stripLeading = after == '-';
+            lineStarting = false;
+            if (!stripLeading && after != '+' && kind != '{' && template.startsWith("\n", i)) {
+                i++;
+                lineStarting = true;
+            }
+        }
+        return out.toString();
+    }
+
+    /** Python's {@code str.isspace} for one character, which Jinja's {@code \\s} and {@code rstrip()} use. */
+    private static boolean pythonWhitespace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+    }
+
+    private static String stripTrailing(String text) {
+        int end = text.length();
+        while (end > 0 && pythonWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
+    /** Where the next {@code {{}, {@code {%} or {@code {#} starts at or after {@code from}; -1 for none. */
+    private static int nextTagStart(String template, int from) {
+        for (int at = template.indexOf('{', from); at >= 0 && at + 1 < template.length();
+                at = template.indexOf('{', at + 1)) {
+            char next = template.charAt(at + 1);
+            if (next == '{' || next == '%' || next == '#') {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The index just after the tag opened at {@code open}. In expressions and statements, string literals are
+     * skipped and the closing {@code }}} or {@code %}} counts only outside brackets, as in Jinja's lexer
+     * ({@code {{ {'a': 1}}}} ends at its last two braces).
+     */
+    private static int endOfTag(String template, int open) {
+        char kind = template.charAt(open + 1);
+        String closing = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
+        int depth = 0;
+        int i = open + 2;
+        while (i < template.length()) {
+            char c = template.charAt(i);
+            if (kind != '#') {
+                if (c == '\'' || c == '"') {
+                    i = endOfString(template, i);
+                    continue;
+                }
+                if (c == '(' || c == '[' || c == '{') {
+                    depth++;
+                } else if (depth > 0 && (c == ')' || c == ']' || c == '}')) {
+                    depth--;
+                    i++;
+                    continue;
+                }
+            }
+            if (depth == 0 && template.startsWith(closing, i)) {
+                return i + 2;
+            }
+            i++;
+        }
+        return template.length();
     }
 
     private static String reverseSlices(String code) {
