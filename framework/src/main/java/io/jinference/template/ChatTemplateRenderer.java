@@ -74,6 +74,8 @@ public final class ChatTemplateRenderer {
                 .withTrimBlocks(false)
                 .withLstripBlocks(false)
                 .withKeepTrailingNewline(true)
+                // Jinja prints an expression's value as it is; Jinjava would render a value containing {{ again
+                .withNestedInterpretationEnabled(false)
                 .withFailOnUnknownTokens(false)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
                 .withElResolver(resolver)
@@ -85,6 +87,10 @@ public final class ChatTemplateRenderer {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 TemplateFunctions.class, "strftimeNow", String.class));
         jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
+        jinjava.getGlobalContext().registerFilter(PythonTests.items());
+        jinjava.getGlobalContext().registerFilter(PythonTests.trim());
+        jinjava.getGlobalContext().registerExpTest(PythonTests.iterable());
+        jinjava.getGlobalContext().registerExpTest(PythonTests.sequence());
     }
 
     /**
@@ -107,7 +113,7 @@ public final class ChatTemplateRenderer {
         }
         bindings.put("messages", asMaps(messages));
         if (bindings.get("tools") instanceof List<?> tools) {
-            bindings.put("tools", toolsAsMaps(tools));
+            bindings.put("tools", PythonValues.of(toolsAsMaps(tools)));
         }
         RenderResult result;
         RenderDeadline.begin(timeLimit.toNanos());
@@ -169,6 +175,7 @@ public final class ChatTemplateRenderer {
      * vLLM passes them; OpenAI sends them as JSON text), and a tool turn's {@code tool_call_id} with the {@code name}
      * of the function it answers, which templates such as Llama 3.1's and Mistral's print.
      */
+    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> asMaps(List<ChatMessage> messages) {
         List<Map<String, Object>> maps = new ArrayList<>(messages.size());
         Map<String, String> functionOfCall = new HashMap<>();
@@ -200,7 +207,7 @@ public final class ChatTemplateRenderer {
             }
             maps.add(map);
         }
-        return maps;
+        return (List<Map<String, Object>>) PythonValues.of(maps);
     }
 
     /** A call's JSON arguments as an object (key order kept); text that is no JSON object stays text. */

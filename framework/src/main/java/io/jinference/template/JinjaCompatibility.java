@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  *       does (see {@link #withWhitespaceControlApplied}), because Jinjava's versions differ;</li>
  *   <li>a keyword argument whose value is an expression, {@code namespace(last=messages|length - 1)}: Jinjava binds
  *       {@code last=messages|length} first and then subtracts from it; the value is put in parentheses;</li>
+ *   <li>{@code not} binds looser than comparisons in Jinja ({@code not x|length == 1} is {@code not (x|length == 1)}),
+ *       tighter in Jinjava; the operand of every unary {@code not} is put in parentheses;</li>
  *   <li>the reversing slice {@code messages[::-1]}, which Jinjava's grammar lacks; it becomes
  *       {@code (messages|reverse|list)}.</li>
  * </ul>
@@ -34,6 +36,7 @@ final class JinjaCompatibility {
             if (!MACRO.matcher(code).lookingAt()) {
                 code = parenthesizeKeywordValues(code);
             }
+            code = parenthesizeNotOperands(code);
             code = reverseSlices(code);
             block.appendReplacement(out, Matcher.quoteReplacement(block.group(1) + code + block.group(3)));
         }
@@ -166,6 +169,111 @@ final class JinjaCompatibility {
 
     private static String reverseSlices(String code) {
         return REVERSED.matcher(code).replaceAll("($1|reverse|list)");
+    }
+
+    private static final Pattern NOT = Pattern.compile("\\bnot\\b");
+    private static final Pattern WORD_BEFORE = Pattern.compile("([A-Za-z_]\\w*)\\s*$");
+    private static final java.util.Set<String> KEYWORDS_BEFORE_OPERAND = java.util.Set.of("and", "or", "not", "if",
+            "elif", "else", "in", "return", "set", "do", "print");
+    private static final java.util.Set<String> OPERAND_ENDING_WORDS = java.util.Set.of("and", "or", "if", "else");
+
+    /** {@code not a == b} becomes {@code not (a == b)}, as Jinja's grammar reads it; {@code not in}, {@code is not} stay. */
+    static String parenthesizeNotOperands(String code) {
+        java.util.TreeMap<Integer, StringBuilder> inserts = new java.util.TreeMap<>();
+        Matcher not = NOT.matcher(code);
+        while (not.find()) {
+            if (insideString(code, not.start()) || !unary(code, not.start())) {
+                continue;
+            }
+            int start = not.end();
+            int end = endOfNotOperand(code, start);
+            if (code.substring(start, end).isBlank()) {
+                continue;
+            }
+            inserts.computeIfAbsent(start, k -> new StringBuilder()).append(" (");
+            inserts.computeIfAbsent(end, k -> new StringBuilder()).insert(0, ")");
+        }
+        StringBuilder out = new StringBuilder(code);
+        for (Integer at : inserts.descendingKeySet()) {
+            out.insert(at, inserts.get(at));
+        }
+        return out.toString();
+    }
+
+    /** Whether the {@code not} at {@code at} is the unary operator: it starts an operand, rather than ending {@code is not} or beginning {@code not in}. */
+    private static boolean unary(String code, int at) {
+        String before = code.substring(0, at).stripTrailing();
+        if (before.isEmpty()) {
+            return true;
+        }
+        Matcher word = WORD_BEFORE.matcher(before);
+        if (word.find()) {
+            return KEYWORDS_BEFORE_OPERAND.contains(word.group(1)) && !"is".equals(word.group(1));
+        }
+        char last = before.charAt(before.length() - 1);
+        return !(last == ')' || last == ']' || last == '}' || last == '\'' || last == '"' || Character.isDigit(last));
+    }
+
+    private static boolean insideString(String code, int at) {
+        int i = 0;
+        while (i < at) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = endOfString(code, i);
+                if (end > at) {
+                    return true;
+                }
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    /** Where the operand of a unary {@code not} ends: at {@code and}, {@code or}, {@code if}, {@code else} or a closing bracket or comma of the enclosing level. */
+    private static int endOfNotOperand(String code, int start) {
+        int depth = 0;
+        int i = start;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = endOfString(code, i);
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+            } else if (depth == 0 && c == ',') {
+                return i;
+            } else if (depth == 0 && Character.isLetter(c) && (i == 0 || !Character.isLetterOrDigit(code.charAt(i - 1))
+                    && code.charAt(i - 1) != '_' && code.charAt(i - 1) != '.')) {
+                int wordEnd = i;
+                while (wordEnd < code.length() && (Character.isLetterOrDigit(code.charAt(wordEnd))
+                        || code.charAt(wordEnd) == '_')) {
+                    wordEnd++;
+                }
+                if (OPERAND_ENDING_WORDS.contains(code.substring(i, wordEnd))) {
+                    return trimmedEnd(code, start, i);
+                }
+                i = wordEnd;
+                continue;
+            }
+            i++;
+        }
+        return trimmedEnd(code, start, code.length());
+    }
+
+    /** The end of the operand without its trailing whitespace (and a statement's {@code -} marker is gone already). */
+    private static int trimmedEnd(String code, int start, int end) {
+        while (end > start && Character.isWhitespace(code.charAt(end - 1))) {
+            end--;
+        }
+        return end;
     }
 
     /** Wraps the value of every {@code name=value} that directly follows {@code (} or {@code ,} in parentheses. */

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CatalogChatTemplatesMatchTransformersTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Renderings where Jinference knowingly differs, with the reason. Jinjava's {@code +} joins a string and a dict
+     * (writing the dict), where Python raises TypeError: DeepSeek-R1-Distill-Qwen's template concatenates a tool
+     * call's arguments, which transformers (and vLLM) pass as a dict, so transformers refuses that conversation and
+     * Jinference renders it.
+     */
+    private static final Map<String, String> KNOWN_DIFFERENCES = Map.of(
+            "deepseek-r1-distill-qwen / tool_call_and_result",
+            "Jinjava's + concatenates a string and a dict, where Python raises TypeError");
 
     private static JsonNode reference;
     private static ChatTemplateRenderer renderer;
@@ -91,7 +102,10 @@ class CatalogChatTemplatesMatchTransformersTest {
                 String name = entry.get("families").get(0).asText() + " / " + rendering.getKey();
                 JsonNode conversation = conversations.get(rendering.getKey());
                 JsonNode expected = rendering.getValue();
-                if (expected.has("prompt")) {
+                if (KNOWN_DIFFERENCES.containsKey(name)) {
+                    tests.add(DynamicTest.dynamicTest(name + " (known difference)", () -> Assumptions.abort(
+                            "known difference: " + KNOWN_DIFFERENCES.get(name))));
+                } else if (expected.has("prompt")) {
                     String prompt = expected.get("prompt").asText();
                     tests.add(DynamicTest.dynamicTest(name, () -> {
                         String rendered = render(template, conversation, variables);

@@ -84,10 +84,11 @@ class ChatTemplateRendererTest {
     }
 
     /**
-     * Templates using Python-Jinja features Jinjava lacks: arithmetic inside slice bounds (Kimi-K2.5) and
-     * comparing a number with a boolean (seed-oss). They fail with a clear INVALID_REQUEST, checked below.
+     * Templates using Python-Jinja features Jinjava lacks: arithmetic inside slice bounds (Kimi-K2.5). They fail
+     * with a clear INVALID_REQUEST, checked below. (seed-oss rendered wrongly until {@code not} got Jinja's
+     * precedence; it now renders as transformers does.)
      */
-    private static final List<String> KNOWN_UNSUPPORTED = List.of("Kimi-K2.5", "seed-oss");
+    private static final List<String> KNOWN_UNSUPPORTED = List.of("Kimi-K2.5");
 
     @Test
     void rendersEveryChatTemplateOfXinferencesCatalog() throws IOException {
