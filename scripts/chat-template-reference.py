@@ -13,7 +13,11 @@ with the error's text instead of a prompt.
 strftime_now reads the clock; it is pinned to FIXED_NOW (written into the JSON) so that the prompts do not depend on
 the day the references were made, and the Java test pins Jinference's renderer to the same instant.
 
-Usage: chat-template-reference.py CATALOG_JSON OUTPUT_JSON
+The Xinference catalog's templates (XINFERENCE_TEMPLATES_JSON, name -> template, a framework test resource) are
+rendered too, as a wider check of the renderer; they come without their tokenizers, so where one uses
+bos_token/eos_token it gets "<s>"/"</s>" (the Java side passes the same).
+
+Usage: chat-template-reference.py CATALOG_JSON XINFERENCE_TEMPLATES_JSON OUTPUT_JSON
 """
 import datetime as datetime_module
 import json
@@ -118,7 +122,16 @@ def render(template, conversation, variables):
         return {"error": f"{type(error).__name__}: {error}"}
 
 
-def main(catalog_path, output_path):
+def entry(template, names, variables):
+    return {
+        "families": names,
+        "template": template,
+        "variables": variables,
+        "renderings": {name: render(template, conversation, variables) for name, conversation in CONVERSATIONS.items()},
+    }
+
+
+def main(catalog_path, xinference_path, output_path):
     chat_template_utils.datetime = FixedClock
     with open(catalog_path, encoding="utf-8") as f:
         families = json.load(f)["families"]
@@ -127,28 +140,27 @@ def main(catalog_path, output_path):
         template = family.get("chat_template")
         if template:
             templates.setdefault(template, []).append(family["name"])
-    entries = []
-    for template, names in templates.items():
-        variables = special_tokens(template, names)
-        entries.append({
-            "families": names,
-            "template": template,
-            "variables": variables,
-            "renderings": {name: render(template, conversation, variables)
-                           for name, conversation in CONVERSATIONS.items()},
-        })
+    entries = [entry(template, names, special_tokens(template, names)) for template, names in templates.items()]
+    with open(xinference_path, encoding="utf-8") as f:
+        xinference = json.load(f)
+    generic_tokens = {"bos_token": "<s>", "eos_token": "</s>"}
+    xinference_entries = [
+        entry(template, [name], generic_tokens if "bos_token" in template or "eos_token" in template else {})
+        for name, template in sorted(xinference.items())]
     reference = {
         "made_by": f"transformers {transformers.__version__}, jinja2 {jinja2.__version__}",
         "now": FIXED_NOW.isoformat(),
         "conversations": CONVERSATIONS,
         "templates": entries,
+        "xinference_templates": xinference_entries,
     }
     with open(output_path, "w", encoding="utf-8") as f:
         json.dump(reference, f, ensure_ascii=False, indent=1)
-    failing = sum(1 for e in entries for r in e["renderings"].values() if "error" in r)
-    print(f"{len(entries)} templates x {len(CONVERSATIONS)} conversations rendered by transformers "
-          f"{transformers.__version__} into {output_path} ({failing} renderings refused by the template)")
+    failing = sum(1 for e in entries + xinference_entries for r in e["renderings"].values() if "error" in r)
+    print(f"{len(entries)} catalog and {len(xinference_entries)} Xinference templates x {len(CONVERSATIONS)} "
+          f"conversations rendered by transformers {transformers.__version__} into {output_path} "
+          f"({failing} renderings refused by the template)")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3])

@@ -76,6 +76,8 @@ public final class ChatTemplateRenderer {
                 .withKeepTrailingNewline(true)
                 // Jinja prints an expression's value as it is; Jinjava would render a value containing {{ again
                 .withNestedInterpretationEnabled(false)
+                // a for loop over a dict walks its keys in Jinja (Qwen3-Coder's template); Jinjava walks values
+                .withIterateOverMapKeys(true)
                 .withFailOnUnknownTokens(false)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
                 .withElResolver(resolver)

@@ -12,6 +12,11 @@ import java.util.regex.Pattern;
  *       {@code last=messages|length} first and then subtracts from it; the value is put in parentheses;</li>
  *   <li>{@code not} binds looser than comparisons in Jinja ({@code not x|length == 1} is {@code not (x|length == 1)}),
  *       tighter in Jinjava; the operand of every unary {@code not} is put in parentheses;</li>
+ *   <li>{@code loop.previtem} and {@code loop.nextitem} (Qwen3.5's template), which Jinjava's loop lacks, in a loop
+ *       over a plain variable: {@code (messages[loop.index0 - 1] if not loop.first else none)} and the like;</li>
+ *   <li>a loop filter, {@code {% for x in items if cond %}} (seed-oss, MiniMax-M3), which Jinjava reads as a
+ *       conditional expression: it becomes an {@code {% if cond %}} around the loop's body. The items skipped still
+ *       count in that loop's {@code loop.index}/{@code loop.last}, unlike in Jinja;</li>
  *   <li>the reversing slice {@code messages[::-1]}, which Jinjava's grammar lacks; it becomes
  *       {@code (messages|reverse|list)}.</li>
  * </ul>
@@ -28,7 +33,8 @@ final class JinjaCompatibility {
     }
 
     static String rewrite(String template) {
-        Matcher block = BLOCK.matcher(withWhitespaceControlApplied(template));
+        Matcher block = BLOCK.matcher(withLoopFiltersAsConditions(
+                withNeighbourItems(withWhitespaceControlApplied(template))));
         StringBuilder out = new StringBuilder(template.length() + 64);
         while (block.find()) {
             String code = block.group(2);
@@ -169,6 +175,95 @@ final class JinjaCompatibility {
 
     private static String reverseSlices(String code) {
         return REVERSED.matcher(code).replaceAll("($1|reverse|list)");
+    }
+
+    private static final Pattern FOR = Pattern.compile("\\{%\\s*for\\s+\\w+(?:\\s*,\\s*\\w+)*\\s+in\\s+([A-Za-z_][\\w.]*)\\s*%\\}");
+    private static final Pattern LOOP_TAG = Pattern.compile("\\{%\\s*(for|endfor)\\b");
+
+    /**
+     * {@code loop.previtem}/{@code loop.nextitem} inside {@code {% for x in items %}} (items a variable or attribute
+     * path) become indexed lookups into {@code items}; nested loops keep their own {@code loop}, so only the text at
+     * the loop's own depth is rewritten.
+     */
+    static String withNeighbourItems(String template) {
+        if (!template.contains("loop.previtem") && !template.contains("loop.nextitem")) {
+            return template;
+        }
+        StringBuilder out = new StringBuilder(template);
+        Matcher loop = FOR.matcher(template);
+        java.util.List<int[]> regions = new java.util.ArrayList<>();
+        java.util.List<String> iterables = new java.util.ArrayList<>();
+        while (loop.find()) {
+            Matcher tags = LOOP_TAG.matcher(template).region(loop.end(), template.length());
+            int depth = 0;
+            int from = loop.end();
+            while (tags.find()) {
+                if (tags.group(1).equals("for")) {
+                    if (depth == 0) {
+                        regions.add(new int[] {from, tags.start()});
+                        iterables.add(loop.group(1));
+                    }
+                    depth++;
+                } else if (depth == 0) {
+                    regions.add(new int[] {from, tags.start()});
+                    iterables.add(loop.group(1));
+                    break;
+                } else {
+                    depth--;
+                    if (depth == 0) {
+                        from = tags.end();
+                    }
+                }
+            }
+        }
+        java.util.List<Integer> order = new java.util.ArrayList<>();
+        for (int r = 0; r < regions.size(); r++) {
+            order.add(r);
+        }
+        // from the end of the template backwards, so that earlier offsets stay valid
+        order.sort((a, b) -> Integer.compare(regions.get(b)[0], regions.get(a)[0]));
+        for (int r : order) {
+            int[] region = regions.get(r);
+            String items = iterables.get(r);
+            String text = out.substring(region[0], region[1])
+                    .replace("loop.previtem", "(" + items + "[loop.index0 - 1] if not loop.first else none)")
+                    .replace("loop.nextitem", "(" + items + "[loop.index0 + 1] if not loop.last else none)");
+            out.replace(region[0], region[1], text);
+        }
+        return out.toString();
+    }
+
+    private static final Pattern FILTERED_FOR = Pattern.compile(
+            "\\{%(\\s*for\\s+[\\w\\s,]+?\\s+in\\s+(?:(?!%\\}).)+?)\\s+if\\s+((?:(?!%\\}).)+?)\\s*%\\}",
+            Pattern.DOTALL);
+    private static final Pattern LOOP_BODY_TAG = Pattern.compile("\\{%\\s*(for|endfor|else)\\b");
+
+    /** {@code {% for x in items if cond %}body{% endfor %}} as {@code {% for x in items %}{% if cond %}body{% endif %}{% endfor %}}. */
+    static String withLoopFiltersAsConditions(String template) {
+        Matcher loop = FILTERED_FOR.matcher(template);
+        if (!loop.find()) {
+            return template;
+        }
+        Matcher tags = LOOP_BODY_TAG.matcher(template).region(loop.end(), template.length());
+        int depth = 0;
+        while (tags.find()) {
+            String tag = tags.group(1);
+            if (tag.equals("for")) {
+                depth++;
+            } else if (tag.equals("endfor") && depth > 0) {
+                depth--;
+            } else if (depth == 0) {
+                if (tag.equals("else")) {
+                    // for ... else: the else belongs to the loop, and the filter cannot move into the body
+                    return template;
+                }
+                String rest = template.substring(tags.start());
+                return template.substring(0, loop.start()) + "{%" + loop.group(1) + " %}{% if " + loop.group(2)
+                        + " %}" + template.substring(loop.end(), tags.start()) + "{% endif %}"
+                        + withLoopFiltersAsConditions(rest);
+            }
+        }
+        return template;
     }
 
     private static final Pattern NOT = Pattern.compile("\\bnot\\b");

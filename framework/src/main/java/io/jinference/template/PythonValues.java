@@ -82,9 +82,30 @@ final class PythonValues {
         return out.append(quote).toString();
     }
 
-    /** A dict: insertion ordered, printed as Python does. */
-    static final class Dict extends LinkedHashMap<String, Object> {
+    /**
+     * A dict: insertion ordered, printed as Python does, with the dict methods templates call
+     * ({@code arguments.items()} in MiniMax's template), which Jinjava offers only on its own maps.
+     */
+    public static final class Dict extends LinkedHashMap<String, Object> {
         private static final long serialVersionUID = 1L;
+
+        public List<List<Object>> items() {
+            List<List<Object>> pairs = new ArrayList<>();
+            forEach((k, v) -> pairs.add(java.util.Arrays.asList(k, v)));
+            return pairs;
+        }
+
+        public List<Object> keys() {
+            return new PyList(keySet());
+        }
+
+        public List<Object> values() {
+            return new PyList(super.values());
+        }
+
+        public Object get(Object key, Object otherwise) {
+            return containsKey(key) ? get(key) : otherwise;
+        }
 
         @Override
         public String toString() {
@@ -93,8 +114,15 @@ final class PythonValues {
     }
 
     /** A list printed as Python does. */
-    static final class PyList extends ArrayList<Object> {
+    public static final class PyList extends ArrayList<Object> {
         private static final long serialVersionUID = 1L;
+
+        PyList() {
+        }
+
+        PyList(java.util.Collection<?> items) {
+            super(items);
+        }
 
         @Override
         public String toString() {
