@@ -91,6 +91,8 @@ public final class ChatTemplateRenderer {
         jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
         jinjava.getGlobalContext().registerFilter(PythonTests.items());
         jinjava.getGlobalContext().registerFilter(PythonTests.trim());
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "python_slice", PythonTests.class,
+                "slice", Object.class, Object.class, Object.class));
         jinjava.getGlobalContext().registerExpTest(PythonTests.iterable());
         jinjava.getGlobalContext().registerExpTest(PythonTests.sequence());
     }

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  *       does (see {@link #withWhitespaceControlApplied}), because Jinjava's versions differ;</li>
  *   <li>a keyword argument whose value is an expression, {@code namespace(last=messages|length - 1)}: Jinjava binds
  *       {@code last=messages|length} first and then subtracts from it; the value is put in parentheses;</li>
+ *   <li>{@code n+1} and {@code length-1}: Jinjava's lexer reads {@code +1} as a signed number and fails; the
+ *       operator gets spaces;</li>
  *   <li>{@code not} binds looser than comparisons in Jinja ({@code not x|length == 1} is {@code not (x|length == 1)}),
  *       tighter in Jinjava; the operand of every unary {@code not} is put in parentheses;</li>
  *   <li>{@code loop.previtem} and {@code loop.nextitem} (Qwen3.5's template), which Jinjava's loop lacks, in a loop
@@ -17,6 +19,8 @@ import java.util.regex.Pattern;
  *   <li>a loop filter, {@code {% for x in items if cond %}} (seed-oss, MiniMax-M3), which Jinjava reads as a
  *       conditional expression: it becomes an {@code {% if cond %}} around the loop's body. The items skipped still
  *       count in that loop's {@code loop.index}/{@code loop.last}, unlike in Jinja;</li>
+ *   <li>a slice with an expression as bound, {@code messages[:n+1]} (Kimi-K2.5), which Jinjava's grammar rejects:
+ *       {@code python_slice(messages, none, n+1)};</li>
  *   <li>the reversing slice {@code messages[::-1]}, which Jinjava's grammar lacks; it becomes
  *       {@code (messages|reverse|list)}.</li>
  * </ul>
@@ -42,8 +46,10 @@ final class JinjaCompatibility {
             if (!MACRO.matcher(code).lookingAt()) {
                 code = parenthesizeKeywordValues(code);
             }
+            code = spacedSignsBeforeNumbers(code);
             code = parenthesizeNotOperands(code);
             code = reverseSlices(code);
+            code = computedSlices(code);
             block.appendReplacement(out, Matcher.quoteReplacement(block.group(1) + code + block.group(3)));
         }
         block.appendTail(out);
@@ -173,6 +179,31 @@ final class JinjaCompatibility {
         return template.length();
     }
 
+    private static final Pattern COMPUTED_SLICE = Pattern.compile(
+            "([A-Za-z_][\\w.]*)\\[([^\\[\\]:'\"]*):([^\\[\\]:'\"]*)\\]");
+
+    /** {@code x[a:b]} where a bound is more than a name or number becomes {@code python_slice(x, a, b)}. */
+    private static String computedSlices(String code) {
+        Matcher slice = COMPUTED_SLICE.matcher(code);
+        StringBuilder out = new StringBuilder();
+        while (slice.find()) {
+            String start = slice.group(2).strip();
+            String stop = slice.group(3).strip();
+            if (simpleBound(start) && simpleBound(stop)) {
+                slice.appendReplacement(out, Matcher.quoteReplacement(slice.group()));
+                continue;
+            }
+            slice.appendReplacement(out, Matcher.quoteReplacement("python_slice(" + slice.group(1) + ", "
+                    + (start.isEmpty() ? "none" : start) + ", " + (stop.isEmpty() ? "none" : stop) + ")"));
+        }
+        slice.appendTail(out);
+        return out.toString();
+    }
+
+    private static boolean simpleBound(String bound) {
+        return bound.matches("-?[\\w.]*");
+    }
+
     private static String reverseSlices(String code) {
         return REVERSED.matcher(code).replaceAll("($1|reverse|list)");
     }
@@ -233,10 +264,43 @@ final class JinjaCompatibility {
         return out.toString();
     }
 
+    /** {@code a+1} as {@code a + 1} (and {@code -}) outside strings, where an operand precedes the sign. */
+    static String spacedSignsBeforeNumbers(String code) {
+        StringBuilder out = new StringBuilder(code.length() + 8);
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = endOfString(code, i);
+                out.append(code, i, end);
+                i = end;
+                continue;
+            }
+            if ((c == '+' || c == '-') && i > 0 && i + 1 < code.length() && Character.isDigit(code.charAt(i + 1))
+                    && operandEnd(code.charAt(i - 1)) && !exponent(code, i)) {
+                out.append(' ').append(c).append(' ');
+            } else {
+                out.append(c);
+            }
+            i++;
+        }
+        return out.toString();
+    }
+
+    private static boolean operandEnd(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == ')' || c == ']';
+    }
+
+    /** The sign of a float literal's exponent, {@code 1e-5}. */
+    private static boolean exponent(String code, int sign) {
+        return sign >= 2 && (code.charAt(sign - 1) == 'e' || code.charAt(sign - 1) == 'E')
+                && Character.isDigit(code.charAt(sign - 2));
+    }
+
     private static final Pattern FILTERED_FOR = Pattern.compile(
             "\\{%(\\s*for\\s+[\\w\\s,]+?\\s+in\\s+(?:(?!%\\}).)+?)\\s+if\\s+((?:(?!%\\}).)+?)\\s*%\\}",
             Pattern.DOTALL);
-    private static final Pattern LOOP_BODY_TAG = Pattern.compile("\\{%\\s*(for|endfor|else)\\b");
+    private static final Pattern LOOP_BODY_TAG = Pattern.compile("\\{%\\s*(for|endfor|if|endif|else)\\b");
 
     /** {@code {% for x in items if cond %}body{% endfor %}} as {@code {% for x in items %}{% if cond %}body{% endif %}{% endfor %}}. */
     static String withLoopFiltersAsConditions(String template) {
@@ -245,22 +309,30 @@ final class JinjaCompatibility {
             return template;
         }
         Matcher tags = LOOP_BODY_TAG.matcher(template).region(loop.end(), template.length());
-        int depth = 0;
+        int loops = 0;
+        int conditions = 0;
         while (tags.find()) {
-            String tag = tags.group(1);
-            if (tag.equals("for")) {
-                depth++;
-            } else if (tag.equals("endfor") && depth > 0) {
-                depth--;
-            } else if (depth == 0) {
-                if (tag.equals("else")) {
-                    // for ... else: the else belongs to the loop, and the filter cannot move into the body
-                    return template;
+            switch (tags.group(1)) {
+                case "for" -> loops++;
+                case "if" -> conditions++;
+                case "endif" -> conditions--;
+                case "else" -> {
+                    if (loops == 0 && conditions == 0) {
+                        // for ... else: the else belongs to the loop, and the filter cannot move into the body
+                        return template.substring(0, loop.end())
+                                + withLoopFiltersAsConditions(template.substring(loop.end()));
+                    }
                 }
-                String rest = template.substring(tags.start());
-                return template.substring(0, loop.start()) + "{%" + loop.group(1) + " %}{% if " + loop.group(2)
-                        + " %}" + template.substring(loop.end(), tags.start()) + "{% endif %}"
-                        + withLoopFiltersAsConditions(rest);
+                default -> {
+                    if (loops > 0) {
+                        loops--;
+                    } else {
+                        String rest = template.substring(tags.start());
+                        return template.substring(0, loop.start()) + "{%" + loop.group(1) + " %}{% if "
+                                + loop.group(2) + " %}" + template.substring(loop.end(), tags.start()) + "{% endif %}"
+                                + withLoopFiltersAsConditions(rest);
+                    }
+                }
             }
         }
         return template;

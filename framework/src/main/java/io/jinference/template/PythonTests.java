@@ -14,7 +14,7 @@ import java.util.Map;
  * answers true for a string (and then prints it with {@code tojson}); Qwen1.5's walks
  * {@code parameters.properties|items}, a filter Jinjava lacks.
  */
-final class PythonTests {
+public final class PythonTests {
     private PythonTests() {
     }
 
@@ -83,6 +83,34 @@ final class PythonTests {
 
     private static boolean strippable(char c, String chars) {
         return chars == null ? Character.isWhitespace(c) || Character.isSpaceChar(c) : chars.indexOf(c) >= 0;
+    }
+
+    /**
+     * {@code python_slice(value, start, stop)}: Python's {@code value[start:stop]} on a list or string, bounds that
+     * may be none or negative. {@link JinjaCompatibility} turns slices whose bounds are expressions
+     * ({@code messages[:n+1]}, Kimi-K2.5's template), which Jinjava's grammar rejects, into this function.
+     */
+    public static Object slice(Object value, Object startBound, Object stopBound) {
+        int length = value instanceof CharSequence text ? text.length()
+                : value instanceof List<?> list ? list.size() : -1;
+        if (length < 0) {
+            throw new IllegalArgumentException("Only a list or a string can be sliced, not "
+                    + (value == null ? "none" : value.getClass().getSimpleName()));
+        }
+        int start = bound(startBound, 0, length);
+        int stop = Math.max(start, bound(stopBound, length, length));
+        if (value instanceof CharSequence text) {
+            return text.subSequence(start, stop).toString();
+        }
+        return new PythonValues.PyList(((List<?>) value).subList(start, stop));
+    }
+
+    private static int bound(Object given, int otherwise, int length) {
+        if (!(given instanceof Number number)) {
+            return otherwise;
+        }
+        int at = number.intValue();
+        return Math.max(0, Math.min(length, at < 0 ? at + length : at));
     }
 
     private static ExpTest named(String name, java.util.function.Predicate<Object> test) {
