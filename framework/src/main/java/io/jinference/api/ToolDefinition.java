@@ -1,5 +1,7 @@
 package io.jinference.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,6 +17,7 @@ import java.util.Objects;
 public record ToolDefinition(String name, String description, Map<String, Object> parameters, boolean strict) {
     public ToolDefinition {
         Objects.requireNonNull(name, "name");
-        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        // insertion order kept: chat templates print the schema (tojson), and the model was trained on its order
+        parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 }

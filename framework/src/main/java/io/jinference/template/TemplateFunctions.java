@@ -1,9 +1,11 @@
 package io.jinference.template;
 
+import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /** The global functions Hugging Face's chat-template environment adds to Jinja, as static methods for Jinjava. */
 public final class TemplateFunctions {
@@ -14,7 +16,19 @@ public final class TemplateFunctions {
             Map.entry('b', "MMM"), Map.entry('B', "MMMM"), Map.entry('a', "EEE"), Map.entry('A', "EEEE"),
             Map.entry('H', "HH"), Map.entry('M', "mm"), Map.entry('S', "ss"), Map.entry('p', "a"));
 
+    /** The clock of the renderer rendering on this thread; {@code strftime_now} reads it. */
+    private static final ThreadLocal<Clock> CLOCK = new ThreadLocal<>();
+
     private TemplateFunctions() {
+    }
+
+    /** Sets the clock for the renders on this thread; null goes back to the system clock. */
+    static void useClock(Clock clock) {
+        if (clock == null) {
+            CLOCK.remove();
+        } else {
+            CLOCK.set(clock);
+        }
     }
 
     /** {@code raise_exception(message)}: templates call it to reject a conversation they cannot format. */
@@ -36,7 +50,8 @@ public final class TemplateFunctions {
                 pattern.append(c);
             }
         }
-        return DateTimeFormatter.ofPattern(pattern.toString(), Locale.ENGLISH).format(ZonedDateTime.now());
+        return DateTimeFormatter.ofPattern(pattern.toString(), Locale.ENGLISH).format(ZonedDateTime.now(
+                Objects.requireNonNullElseGet(CLOCK.get(), Clock::systemDefaultZone)));
     }
 
     /** Thrown by {@code raise_exception}; carries the template's own message. */

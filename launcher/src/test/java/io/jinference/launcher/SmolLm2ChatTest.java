@@ -36,7 +36,7 @@ final class SmolLm2ChatTest {
             String uid = launched.json().path("model_uid").asText();
             JsonNode answer = http.post("/v1/chat/completions", Map.of("model", uid, "temperature", 0,
                     "max_tokens", 48, "messages",
-                    List.of(Map.of("role", "user", "content", "What is the capital of France?")))).json();
+                    List.of(Map.of("role", "user", "content", "What is the capital of France? Answer in one word.")))).json();
             assertThat(answer.path("choices").get(0).path("message").path("content").asText()).contains("Paris");
         }
     }

@@ -14,13 +14,14 @@ import java.util.Optional;
  * ({@code tokenizer.chat_template}), else the model family's template, else {@link #FALLBACK_TEMPLATE}. The prompt
  * is then completed like any other, so streaming, stop strings and usage work the same for every template.
  *
- * <p>A GGUF template is applied the way llama-server b4916 applies it, by llama.cpp's own formatter, when that
- * formatter provably implements it: at load, both render a probe conversation with a system message, and only
- * identical output selects llama.cpp ({@link Source#GGUF_LLAMACPP}). This keeps prompts token-for-token equal to a
- * native llama.cpp server on the same file (so answers and benchmarks compare), and, like llama-server, adds no
- * default system prompt that a template would insert (SmolLM2's answers its own default far worse than none).
- * Every other template, and every conversation llama.cpp's formatter cannot express, is rendered from the Jinja
- * source by the host ({@link EngineContext#renderChatTemplate}).
+ * <p>Prompts are the ones Hugging Face transformers' {@code apply_chat_template} makes, which the host's renderer
+ * reproduces byte for byte ({@link EngineContext#renderChatTemplate}), default system prompts included: SmolLM2's
+ * template inserts "You are a helpful AI assistant named SmolLM, trained by Hugging Face" when the conversation has
+ * no system message, as transformers and llama-server ({@code --jinja}) do. llama.cpp's own formatter (b4916, not
+ * Jinja) leaves such defaults out, so it is used only where it provably renders the same: at load, both render
+ * probe conversations with and without a system message, and only identical output selects llama.cpp
+ * ({@link Source#GGUF_LLAMACPP}). Every other template, and every conversation llama.cpp's formatter cannot
+ * express, is rendered from the Jinja source by the host.
  */
 final class ChatPrompt {
 
@@ -36,6 +37,9 @@ final class ChatPrompt {
 
     private static final List<ChatMessage> PROBE = List.of(new ChatMessage("system", "S1"),
             new ChatMessage("user", "U1"), new ChatMessage("assistant", "A1"), new ChatMessage("user", "U2"));
+    /** Without a system message, so that a template's default system prompt shows. */
+    private static final List<ChatMessage> PROBE_WITHOUT_SYSTEM = List.of(new ChatMessage("user", "U1"),
+            new ChatMessage("assistant", "A1"), new ChatMessage("user", "U2"));
 
     private final String template;
     private final Source source;
@@ -115,10 +119,15 @@ final class ChatPrompt {
         return prompt;
     }
 
-    /** Whether llama.cpp's formatter renders the probe conversation exactly as this (Jinja) prompt does. */
+    /** Whether llama.cpp's formatter renders the probe conversations exactly as this (Jinja) prompt does. */
     private boolean sameAs(NativeChatFormat other, EngineContext context) {
         try {
-            return render(PROBE, context).equals(other.format(PROBE).orElse(null));
+            for (List<ChatMessage> probe : List.of(PROBE, PROBE_WITHOUT_SYSTEM)) {
+                if (!render(probe, context).equals(other.format(probe).orElse(null))) {
+                    return false;
+                }
+            }
+            return true;
         } catch (EngineException e) {
             return false;
         }
