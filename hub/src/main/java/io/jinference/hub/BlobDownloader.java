@@ -3,7 +3,6 @@ package io.jinference.hub;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,8 @@ import org.slf4j.LoggerFactory;
 final class BlobDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobDownloader.class);
     private static final int ATTEMPTS_PER_CHUNK = 3;
-    private static final int READ_BUFFER = 64 * 1024;
+    /** Bytes asked of the socket per read: large, so that a fast transfer costs few calls. */
+    private static final int READ_BUFFER = 1024 * 1024;
     /** A transfer that brings no byte for this long is broken off (java.net.http has no read timeout for bodies). */
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -70,14 +70,10 @@ final class BlobDownloader {
      * Closes a transfer's stream when it stalls or its launch is cancelled, so that a blocked read ends at once
      * instead of waiting for bytes that may never come.
      */
-    private ScheduledFuture<?> guard(InputStream in, AtomicLong lastProgress, BooleanSupplier cancelled) {
+    private ScheduledFuture<?> guard(HubHttp.Response response, AtomicLong lastProgress, BooleanSupplier cancelled) {
         return watchdog.scheduleWithFixedDelay(() -> {
             if (cancelled.getAsBoolean() || System.nanoTime() - lastProgress.get() > STALL_NANOS) {
-                try {
-                    in.close();
-                } catch (IOException ignored) {
-                    // the reader sees the stream closed, which is all that is wanted
-                }
+                response.abort();
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
     }
@@ -121,29 +117,51 @@ final class BlobDownloader {
         Deque<Future<byte[]>> window = new ArrayDeque<>();
         long next = start;
         long written = start;
+        ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "jinference-download-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Future<?> pendingWrite = null;
         try (FileChannel out = FileChannel.open(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            while (next < size && window.size() < parallelChunks) {
-                window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), progress, cancelled));
-                next = Math.min(size, next + chunkBytes);
-            }
-            while (!window.isEmpty()) {
-                byte[] chunk = await(window.poll());
-                ByteBuffer buffer = ByteBuffer.wrap(chunk);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                digest.update(chunk);
-                written += chunk.length;
-                if (next < size) {
+            try {
+                while (next < size && window.size() < parallelChunks) {
                     window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), progress, cancelled));
                     next = Math.min(size, next + chunkBytes);
                 }
+                while (!window.isEmpty()) {
+                    byte[] chunk = await(window.poll());
+                    if (next < size) {
+                        window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), progress, cancelled));
+                        next = Math.min(size, next + chunkBytes);
+                    }
+                    // The previous chunk's write must be done before this one is appended (the file stays a
+                    // prefix); this chunk is then written on the writer thread while this thread hashes it.
+                    await(pendingWrite);
+                    pendingWrite = writer.submit(() -> append(out, chunk));
+                    digest.update(chunk);
+                    written += chunk.length;
+                }
+                await(pendingWrite);
+                return written;
+            } finally {
+                window.forEach(pending -> pending.cancel(true));
+                // a write still under way finishes before the channel closes, so what is on disk is a whole prefix
+                writer.shutdown();
+                while (!writer.awaitTermination(1, TimeUnit.SECONDS)) {
+                    LOG.debug("Waiting for the last chunk of {} to be written", incomplete);
+                }
             }
-            return written;
-        } finally {
-            window.forEach(pending -> pending.cancel(true));
         }
+    }
+
+    private static Void append(FileChannel out, byte[] chunk) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(chunk);
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+        return null;
     }
 
     private Future<byte[]> submit(URI uri, String token, long from, long to, DownloadProgress progress,
@@ -151,9 +169,12 @@ final class BlobDownloader {
         return workers.submit(() -> fetchRange(uri, token, from, to, progress, cancelled));
     }
 
-    private static byte[] await(Future<byte[]> chunk) throws IOException, InterruptedException {
+    private static <T> T await(Future<T> work) throws IOException, InterruptedException {
+        if (work == null) {
+            return null;
+        }
         try {
-            return chunk.get();
+            return work.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
@@ -205,14 +226,14 @@ final class BlobDownloader {
             BooleanSupplier cancelled) throws IOException, InterruptedException {
         long first = from + received;
         long last = from + chunk.length - 1;
-        HttpResponse<InputStream> response = http.get(uri, token, Map.of("Range", "bytes=" + first + "-" + last));
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         int position = received;
-        try (InputStream in = response.body()) {
-            ScheduledFuture<?> guard = guard(in, lastProgress, cancelled);
+        try (HubHttp.Response response = http.get(uri, token, Map.of("Range", "bytes=" + first + "-" + last))) {
+            InputStream in = response.body();
+            ScheduledFuture<?> guard = guard(response, lastProgress, cancelled);
             try {
-                refuseErrors(uri, response.statusCode());
-                if (response.statusCode() == 200 && first > 0) {
+                refuseErrors(uri, response.status());
+                if (response.status() == 200 && first > 0) {
                     in.skipNBytes(first);
                 }
                 while (position < chunk.length) {
@@ -254,12 +275,13 @@ final class BlobDownloader {
     private long stream(URI uri, String token, Path incomplete, MessageDigest digest, DownloadProgress progress,
             BooleanSupplier cancelled) throws IOException, InterruptedException {
         long start = Files.exists(incomplete) ? Files.size(incomplete) : 0;
-        HttpResponse<InputStream> response = http.get(uri, token,
+        try (HubHttp.Response response = http.get(uri, token,
                 start > 0 ? Map.of("Range", "bytes=" + start + "-") : Map.of());
-        try (InputStream in = response.body(); FileChannel out = FileChannel.open(incomplete,
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            refuseErrors(uri, response.statusCode());
-            if (response.statusCode() == 200 && start > 0) {
+                FileChannel out = FileChannel.open(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND)) {
+            InputStream in = response.body();
+            refuseErrors(uri, response.status());
+            if (response.status() == 200 && start > 0) {
                 in.skipNBytes(start);
             }
             byte[] buffer = new byte[READ_BUFFER];
