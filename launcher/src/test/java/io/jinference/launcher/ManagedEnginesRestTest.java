@@ -58,9 +58,15 @@ final class ManagedEnginesRestTest {
         assertThat(engines.path("vLLM").toString()).contains("pytorch");
 
         // No engine named: the selection picks vLLM for a seed-list model in pytorch format.
+        // vLLM's own flags, passed through: a named tool_choice needs a tool-call parser, and JSON without free
+        // whitespace lets a random model close its constrained answer within a few tokens
         String uid = launch(Map.of("model_name", "llama-3-instruct", "model_format", "pytorch",
-                "model_path", weights.toString(), "enforce_eager", true, "max_model_len", 1024, "max_restarts", 1));
+                "model_path", weights.toString(), "enforce_eager", true, "max_model_len", 1024, "max_restarts", 1,
+                "tool_call_parser", "hermes", "enable_auto_tool_choice", true, "structured_outputs_config",
+                Map.of("backend", "xgrammar", "disable_any_whitespace", true)));
         assertThat(http.get("/v1/models/" + uid).json().path("model_engine").asText()).isEqualTo("vLLM");
+        assertThat(eventually(Duration.ofMinutes(10), () -> !status(uid).equals("launching"))).isTrue();
+        honoursWhatVllmClaims(uid);
 
         servesKillAndTerminate(uid, Duration.ofMinutes(10));
     }
@@ -77,7 +83,68 @@ final class ManagedEnginesRestTest {
         String uid = launch(Map.of("model_name", "llama-3-instruct", "model_format", "mlx", "model_engine", "MLX",
                 "model_path", weights.toString(), "max_restarts", 1));
 
+        assertThat(eventually(Duration.ofMinutes(3), () -> !status(uid).equals("launching"))).isTrue();
+        // mlx_lm's server claims neither tools, structured output nor logprobs: each is a 400 naming it
+        for (Map.Entry<String, Object> unsupported : Map.<String, Object>of("tools", List.of(WEATHER_TOOL),
+                "response_format", YES_OR_NO, "logprobs", true).entrySet()) {
+            Http.Answer refused = http.post("/v1/chat/completions", with(chat(uid, false), unsupported.getKey(),
+                    unsupported.getValue()));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.json().path("error").path("param").asText()).isEqualTo(unsupported.getKey());
+            assertThat(refused.detail()).contains("not supported by the engine MLX");
+        }
+
         servesKillAndTerminate(uid, Duration.ofMinutes(3));
+    }
+
+    private static final Map<String, Object> WEATHER_TOOL = Map.of("type", "function", "function", Map.of(
+            "name", "get_weather", "description", "The weather in a city", "parameters", Map.of("type", "object",
+                    "properties", Map.of("city", Map.of("type", "string", "enum", List.of("Paris", "Rome"))),
+                    "required", List.of("city"))));
+    /** A schema whose every answer is short, so that a tiny random model still closes it within max_tokens. */
+    private static final Map<String, Object> YES_OR_NO = Map.of("type", "json_schema", "json_schema", Map.of(
+            "name", "verdict", "schema", Map.of("type", "object", "properties", Map.of("answer", Map.of("type",
+                    "string", "enum", List.of("yes", "no"))), "required", List.of("answer"))));
+
+    /**
+     * vLLM claims tools, structured output and logprobs (and serves n): through Jinference each is honoured, on a
+     * tiny random model whose text means nothing but whose constrained answers must still validate.
+     */
+    private void honoursWhatVllmClaims(String uid) throws Exception {
+        Map<String, Object> base = with(chat(uid, false), "max_tokens", 24);
+        Http.Answer structured = http.post("/v1/chat/completions", with(base, "response_format", YES_OR_NO));
+        assertThat(structured.status()).as(structured.body()).isEqualTo(200);
+        JsonNode verdict = Http.MAPPER.readTree(structured.json().at("/choices/0/message/content").asText());
+        assertThat(verdict.path("answer").asText()).isIn("yes", "no");
+
+        // the constrained call ({"name": …, "arguments": {"city": …}}) takes about 25 tokens
+        Map<String, Object> forced = with(with(base, "tools", List.of(WEATHER_TOOL)), "max_tokens", 64);
+        Http.Answer called = http.post("/v1/chat/completions", with(forced, "tool_choice",
+                Map.of("type", "function", "function", Map.of("name", "get_weather"))));
+        assertThat(called.status()).as(called.body()).isEqualTo(200);
+        JsonNode call = called.json().at("/choices/0/message/tool_calls/0/function");
+        assertThat(call.path("name").asText()).as(called.body()).isEqualTo("get_weather");
+        assertThat(Http.MAPPER.readTree(call.path("arguments").asText()).path("city").asText()).isIn("Paris", "Rome");
+
+        Http.Answer logprobs = http.post("/v1/chat/completions", with(with(base, "logprobs", true), "top_logprobs", 2));
+        assertThat(logprobs.status()).as(logprobs.body()).isEqualTo(200);
+        JsonNode tokens = logprobs.json().at("/choices/0/logprobs/content");
+        assertThat(tokens.size()).as(logprobs.body()).isPositive();
+        tokens.forEach(token -> {
+            assertThat(token.path("logprob").asDouble()).isLessThanOrEqualTo(0);
+            assertThat(token.path("top_logprobs").size()).isEqualTo(2);
+        });
+
+        // vLLM refuses n > 1 with greedy sampling
+        Http.Answer two = http.post("/v1/chat/completions", with(with(base, "n", 2), "temperature", 0.8));
+        assertThat(two.status()).as(two.body()).isEqualTo(200);
+        assertThat(two.json().path("choices").findValuesAsText("index")).containsExactlyInAnyOrder("0", "1");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        Map<String, Object> more = new HashMap<>(body);
+        more.put(key, value);
+        return more;
     }
 
     private void servesKillAndTerminate(String uid, Duration launchTimeout) throws Exception {
