@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +52,16 @@ public final class TransformersEngine implements InferenceEngine {
         }
     }
 
+    /**
+     * Every launch key this backend reads, and the ones the host reads for it (the backend pin; {@code n_gpu} and
+     * {@code gpu_idx}, which the host's GPU placement checks).
+     */
+    static final Set<String> KEYS = Set.of("model_backend", "torch_dtype", "dtype", "context_length", "n_ctx",
+            "n_gpu", "gpu_idx");
+
     @Override
     public RunningModel load(LoadRequest request, EngineContext context) {
+        refuseUnknownKeys(request);
         Object pinned = request.options().get("model_backend");
         if (pinned != null && !BACKEND.equalsIgnoreCase(pinned.toString().trim())) {
             throw new EngineException(EngineException.Kind.INVALID_REQUEST, "The launch pins Transformers' '" + pinned
@@ -117,6 +126,21 @@ public final class TransformersEngine implements InferenceEngine {
         } catch (IOException | RuntimeException e) {
             throw new EngineException(EngineException.Kind.LOAD_FAILED,
                     "Cannot load the checkpoint: tokenizer.json could not be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A key this backend does not read is refused rather than silently dropped (a vLLM flag such as
+     * {@code tool_call_parser} sent to a model the selection gave to this engine would otherwise do nothing).
+     */
+    private static void refuseUnknownKeys(LoadRequest request) {
+        Set<String> unknown = new TreeSet<>(request.options().keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw new EngineException(EngineException.Kind.INVALID_REQUEST, "The in-JVM Transformers backend (DJL)"
+                    + " does not understand the launch option" + (unknown.size() == 1 ? " " : "s ") + unknown
+                    + "; it reads " + new TreeSet<>(KEYS) + ". The Python backend (model_backend: python) passes"
+                    + " other keys to its server.");
         }
     }
 

@@ -35,6 +35,17 @@ class LoadFailureTest {
     }
 
     @Test
+    void aLaunchOptionTheBackendDoesNotReadIsRefusedAndNamed() {
+        TransformersEngine engine = new TransformersEngine(folder);
+        LoadRequest request = new LoadRequest("m", null, null, "none", folder,
+                Map.of("n_ctx", 256, "tool_call_parser", "hermes"), List.of());
+        assertThatThrownBy(() -> engine.load(request, new JinjavaContext(folder)))
+                .isInstanceOf(EngineException.class)
+                .matches(e -> ((EngineException) e).kind() == EngineException.Kind.INVALID_REQUEST, "kind INVALID_REQUEST")
+                .hasMessageContaining("launch option [tool_call_parser]").hasMessageContaining("n_ctx");
+    }
+
+    @Test
     void notAFolder() {
         folder = folder.resolve("absent");
         assertLoadFails().hasMessageContaining("is not a folder");
