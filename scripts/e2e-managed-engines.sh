@@ -37,9 +37,13 @@ fi
 if [ ! -f "$models/tiny-llama-mlx/model.safetensors" ]; then
   "$(dirname "$mlx_python")/mlx_lm.convert" --hf-path "$models/tiny-llama-hf" --mlx-path "$models/tiny-llama-mlx" >&2
 fi
+# A 0.5B Llama of zeros (1 GB, two shards) for the safetensors memory estimate against vLLM.
+if [ ! -f "$models/random-llama-0.5b/config.json" ]; then
+  "$mlx_python" scripts/make-random-llama.py "$models/tiny-llama-hf" "$models/random-llama-0.5b" >&2
+fi
 [ "${1:-}" = "--prepare" ] && exit 0
 
 # `package`, not `verify`: the launcher's integration-test execution would run the named tests a second time.
 ./mvnw -q -pl engine-vllm,engine-mlx,launcher -am package -Djinference.e2e=managed-engines \
   -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtest='VllmServerTest,MlxServerTest,ManagedEnginesRestTest'
+  -Dtest='VllmServerTest,VllmMemoryEstimateTest,MlxServerTest,ManagedEnginesRestTest'

@@ -49,6 +49,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ReplicatedMap registrations;
     /** API keys made on any node: key id → its role, hash and models (never the key). */
     private final ReplicatedMap apiKeys;
+    private final ReplicatedMap bundles;
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "jinference-cluster-agent");
         thread.setDaemon(true);
@@ -67,6 +68,7 @@ public final class ClusterNode implements AutoCloseable {
         this.placements = new ReplicatedMap(system, "jinference-placements");
         this.registrations = new ReplicatedMap(system, "jinference-registrations");
         this.apiKeys = new ReplicatedMap(system, "jinference-api-keys");
+        this.bundles = new ReplicatedMap(system, "jinference-bundles");
     }
 
     /**
@@ -77,12 +79,15 @@ public final class ClusterNode implements AutoCloseable {
      * @param catalog this node's model catalog, which the cluster's registrations are copied into
      * @param keyFile this node's API key file, which the cluster's keys are copied into; null when it runs without
      *     keys (then it neither takes nor gives any)
+     * @param bundles this node's engine bundles installed through REST, which the cluster's are copied into
      */
     public static ClusterNode start(ClusterOptions options, ClusterSecrets secrets, HostProfile host,
-            Supplier<List<String>> engines, LocalModels models, ModelCatalog catalog, ApiKeyFile keyFile) {
+            Supplier<List<String>> engines, LocalModels models, ModelCatalog catalog, ApiKeyFile keyFile,
+            LocalBundles bundles) {
         ClusterNode node = new ClusterNode(options, secrets);
         node.agent = new WorkerAgent(node, models, new WorkerInventory(host, engines, models),
-                new RegistrationSync(node, catalog), keyFile == null ? null : new KeySync(node, keyFile));
+                new RegistrationSync(node, catalog), keyFile == null ? null : new KeySync(node, keyFile),
+                new BundleSync(node, bundles));
         ClusterSingleton.get(node.system).init(SingletonActor.of(Supervisor.create(node), "supervisor"));
         node.ticks.scheduleWithFixedDelay(node::tickQuietly, 0, AGENT_TICK.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Cluster node {} joins {} (Artery over mutual TLS)", node.self,
@@ -127,6 +132,10 @@ public final class ClusterNode implements AutoCloseable {
 
     ReplicatedMap apiKeys() {
         return apiKeys;
+    }
+
+    ReplicatedMap bundles() {
+        return bundles;
     }
 
     /**

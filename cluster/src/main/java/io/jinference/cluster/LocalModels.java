@@ -1,5 +1,6 @@
 package io.jinference.cluster;
 
+import io.jinference.host.GpuStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -13,4 +14,10 @@ public interface LocalModels {
 
     /** The models this node holds now, in any state. */
     List<HeldModel> held();
+
+    /**
+     * This node's GPUs as the driver reports them now ({@code nvidia-smi}'s free memory, which counts every process
+     * on the device); a GPU of a given host profile is not {@code measured}.
+     */
+    List<GpuStatus> gpus();
 }

@@ -76,6 +76,18 @@ public record MemoryEstimate(long weightsBytes, long kvCacheBytes, long computeB
         return new MemoryEstimate(table.tensorBytes(), kvCache, compute, how);
     }
 
+    /**
+     * The estimate for a Hugging Face checkpoint (a folder with {@code config.json} and safetensors weights, sharded
+     * through {@code model.safetensors.index.json} or not, or one {@code .safetensors} file in such a folder)
+     * launched on vLLM with these options ({@code dtype}, {@code kv_cache_dtype}, {@code max_model_len},
+     * {@code max_num_seqs}, {@code kv_cache_memory_bytes}, {@code max_num_batched_tokens}).
+     *
+     * @throws IllegalArgumentException when it is no such checkpoint, a file is damaged or an option is not vLLM's
+     */
+    public static MemoryEstimate ofSafetensors(Path checkpoint, Map<String, Object> options) {
+        return SafetensorsEstimate.of(checkpoint, options);
+    }
+
     /** As JSON for the launch answer and the placement explanation. */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -118,7 +130,7 @@ public record MemoryEstimate(long weightsBytes, long kvCacheBytes, long computeB
         };
     }
 
-    private static long positive(Map<String, Object> options, String key, long fallback) {
+    static long positive(Map<String, Object> options, String key, long fallback) {
         Object value = options.get(key);
         if (value == null) {
             return fallback;

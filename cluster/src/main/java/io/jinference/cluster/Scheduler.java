@@ -104,7 +104,13 @@ public final class Scheduler {
         Map<Integer, Long> gpuFree = new TreeMap<>();
         for (Map<String, Object> gpu : worker.gpus()) {
             if (gpu.get("index") instanceof Number index && gpu.get("memory_total") instanceof Number total) {
-                gpuFree.put(index.intValue(), total.longValue() - gpuBytes.getOrDefault(index.intValue(), 0L));
+                long free = total.longValue() - gpuBytes.getOrDefault(index.intValue(), 0L);
+                // The driver's figure also counts what is not the cluster's (another process, a model that took
+                // more than its share); the shares count what is placed but not loaded yet. The lower one holds.
+                if (gpu.get("memory_free") instanceof Number measured) {
+                    free = Math.min(free, measured.longValue());
+                }
+                gpuFree.put(index.intValue(), free);
             }
         }
         verdict.put("gpus_free_bytes", gpuFree);

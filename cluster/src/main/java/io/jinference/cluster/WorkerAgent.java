@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker side of a node, run on a tick: publishes this node's inventory, copies the cluster's model
- * registrations into its catalog and its API keys into its key file, launches the models the supervisor placed here and terminates those placed here
- * before that are no longer (terminated, or moved away while this node was cut off).
+ * registrations into its catalog, its API keys into its key file and its engine bundles into its bundle store,
+ * launches the models the supervisor placed here and terminates those placed here before that are no longer
+ * (terminated, or moved away while this node was cut off).
  */
 final class WorkerAgent {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerAgent.class);
@@ -36,10 +37,12 @@ final class WorkerAgent {
     private final RegistrationSync registrations;
     /** Null when this node runs without API keys. */
     private final KeySync keys;
+    private final BundleSync bundles;
 
     WorkerAgent(ClusterNode node, LocalModels models, WorkerInventory inventory, RegistrationSync registrations,
-            KeySync keys) {
+            KeySync keys, BundleSync bundles) {
         this.node = node;
+        this.bundles = bundles;
         this.registrations = registrations;
         this.keys = keys;
         this.models = models;
@@ -57,6 +60,7 @@ final class WorkerAgent {
         if (keys != null) {
             keys.sync();
         }
+        bundles.sync(cluster);
         Set<String> here = new HashSet<>();
         self.models().forEach(model -> here.add(model.uid()));
         for (Placement placement : cluster.placements().values()) {

@@ -2,6 +2,8 @@ package io.jinference.cluster;
 
 import io.jinference.api.GpuDevice;
 import io.jinference.api.HostProfile;
+import io.jinference.host.GpuStatus;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +38,28 @@ final class WorkerInventory {
         return FreeMemory.of(host, held.stream().mapToLong(HeldModel::estimateBytes).sum());
     }
 
+    /** The host's GPUs, each with the driver's free memory where it was measured now. */
     private List<Map<String, Object>> gpus() {
-        return host.gpus().stream().map(WorkerInventory::gpu).toList();
+        Map<Integer, Long> measuredFree = new HashMap<>();
+        if (!host.gpus().isEmpty()) {
+            for (GpuStatus status : models.gpus()) {
+                if (status.measured()) {
+                    measuredFree.put(status.index(), status.memoryFreeBytes());
+                }
+            }
+        }
+        return host.gpus().stream().map(device -> gpu(device, measuredFree.get(device.index()))).toList();
     }
 
-    private static Map<String, Object> gpu(GpuDevice device) {
+    private static Map<String, Object> gpu(GpuDevice device, Long measuredFree) {
         Map<String, Object> gpu = new LinkedHashMap<>();
         gpu.put("index", device.index());
         gpu.put("kind", device.kind());
         gpu.put("name", device.name());
         gpu.put("memory_total", device.memoryBytes());
+        if (measuredFree != null) {
+            gpu.put("memory_free", measuredFree);
+        }
         return gpu;
     }
 }

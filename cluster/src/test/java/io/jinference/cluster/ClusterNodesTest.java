@@ -43,6 +43,7 @@ final class ClusterNodesTest {
     static final List<RecordingLocalModels> models = new ArrayList<>();
     static final List<ModelCatalog> catalogs = new ArrayList<>();
     static final List<ApiKeyFile> keyFiles = new ArrayList<>();
+    static final List<RecordingLocalBundles> bundles = new ArrayList<>();
     static int seedPort;
 
     @BeforeAll
@@ -66,8 +67,10 @@ final class ClusterNodesTest {
                 false);
         ClusterOptions options = new ClusterOptions("127.0.0.1", port, List.of("127.0.0.1:" + seedPort), secrets,
                 9000 + index);
+        RecordingLocalBundles localBundles = new RecordingLocalBundles(options.httpUrl());
+        bundles.add(localBundles);
         return ClusterNode.start(options, ClusterSecrets.load(secrets), host,
-                () -> List.of("llama.cpp 0.1.0 (server)"), local, catalog, keys);
+                () -> List.of("llama.cpp 0.1.0 (server)"), local, catalog, keys, localBundles);
     }
 
     @AfterAll
@@ -149,6 +152,25 @@ final class ClusterNodesTest {
     }
 
     @Test
+    @Order(3)
+    void aBundleInstalledOnOneNodeReachesEveryNodeAndARemovalReachesAll() {
+        byte[] jar = "stands in for an engine bundle's jar".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ReplicatedBundle bundle = bundles.get(1).installHere("io.example.engine", "1.0.0", jar);
+        for (RecordingLocalBundles store : bundles) {
+            assertThat(eventually(nodes.get(0), cluster -> store.has(bundle.sha256())))
+                    .as("every node fetched the jar installed on node 1").isTrue();
+        }
+        bundles.get(2).remove(bundle.sha256());
+        for (RecordingLocalBundles store : bundles) {
+            assertThat(eventually(nodes.get(0), cluster -> !store.has(bundle.sha256())))
+                    .as("every node removed the bundle removed on node 2").isTrue();
+        }
+        // it stays removed: no node fetches it back from a stale view
+        sleep(3000);
+        assertThat(bundles).allSatisfy(store -> assertThat(store.has(bundle.sha256())).isFalse());
+    }
+
+    @Test
     @Order(4)
     void aNodeWithAnotherClustersCertificateCannotJoin() {
         Path otherSecrets = dir.resolve("other-cluster");
@@ -156,7 +178,8 @@ final class ClusterNodesTest {
         ClusterNode stranger = ClusterNode.start(new ClusterOptions("127.0.0.1", freePort(),
                         List.of("127.0.0.1:" + seedPort), otherSecrets, 9100),
                 ClusterSecrets.load(otherSecrets), new HostProfile("linux", "x86_64", 1, 256 * MIB, List.of(), List.of(),
-                        false, false), List::of, new RecordingLocalModels(), ModelCatalog.open(dir.resolve("stranger")), null);
+                        false, false), List::of, new RecordingLocalModels(), ModelCatalog.open(dir.resolve("stranger")), null,
+                new RecordingLocalBundles("http://127.0.0.1:9100"));
         try {
             // A bounded wait for something that must not happen: the handshake fails on every attempt (Pekko retries
             // joining every few seconds), so after several attempts the stranger is still alone.

@@ -1,15 +1,18 @@
 package io.jinference.cluster;
 
+import io.jinference.host.GpuStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A stand-in for a node's model manager in the in-JVM cluster tests (the process tests in the launcher run real
- * models): a launch is recorded and reported ready at once, a termination forgets it.
+ * models): a launch is recorded and reported ready at once, a termination forgets it. Its GPUs are none, or what
+ * a test sets (as nvidia-smi would report them).
  */
 final class RecordingLocalModels implements LocalModels {
     private final Map<String, HeldModel> held = new ConcurrentHashMap<>();
+    private volatile List<GpuStatus> gpus = List.of();
 
     @Override
     public void launch(String uid, Map<String, Object> launch) {
@@ -24,6 +27,15 @@ final class RecordingLocalModels implements LocalModels {
     @Override
     public List<HeldModel> held() {
         return List.copyOf(held.values());
+    }
+
+    @Override
+    public List<GpuStatus> gpus() {
+        return gpus;
+    }
+
+    void gpus(List<GpuStatus> measured) {
+        gpus = List.copyOf(measured);
     }
 
     boolean holds(String uid) {

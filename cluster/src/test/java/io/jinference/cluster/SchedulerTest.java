@@ -111,6 +111,26 @@ final class SchedulerTest {
     }
 
     @Test
+    void theDriversFreeMemoryCountsWhenItIsLowerThanTheGpuLessTheClustersShares() {
+        // GPU 0 holds 6000 MiB of another process's: nvidia-smi says 2000 MiB free, the cluster's shares say 8000
+        List<Map<String, Object>> gpus = List.of(
+                Map.of("index", 0, "kind", "cuda", "name", "H200", "memory_total", 8000 * MIB,
+                        "memory_free", 2000 * MIB),
+                Map.of("index", 1, "kind", "cuda", "name", "H200", "memory_total", 8000 * MIB,
+                        "memory_free", 8000 * MIB));
+        WorkerInfo busy = new WorkerInfo("pekko://jinference@10.0.0.7:25520", "http://10.0.0.7:9997", 16,
+                64000 * MIB, 64000 * MIB, gpus, List.of("llama.cpp 0.1.0 (server)"), List.of(), 0);
+        Placement placement = Scheduler.place(request(3000 * MIB, Map.of("n_gpu", 1)), List.of(busy), Map.of(),
+                Map.of(busy.node(), Map.of(1, 1000 * MIB)), 1, Set.of());
+        assertThat(placement.gpus()).containsExactly(1);
+        assertThat(placement.workers().get(0).get("gpus_free_bytes"))
+                .isEqualTo(Map.of(0, 2000 * MIB, 1, 7000 * MIB));
+        Placement refused = Scheduler.place(request(3000 * MIB, Map.of("gpu_idx", "0")), List.of(busy), Map.of(),
+                Map.of(), 1, Set.of());
+        assertThat(refused.why()).contains("GPU 0 has only 2000.0 MiB free for a share of 3000.0 MiB");
+    }
+
+    @Test
     void gpuIdxNamesTheGpusAndAWorkerWithoutThemIsRuledOut() {
         WorkerInfo one = gpuWorker("10.0.0.5", 8000 * MIB);
         WorkerInfo two = gpuWorker("10.0.0.6", 8000 * MIB, 8000 * MIB);

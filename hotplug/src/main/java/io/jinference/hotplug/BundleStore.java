@@ -101,6 +101,11 @@ final class BundleStore {
         return normalized.startsWith(root) && !normalized.equals(root);
     }
 
+    /** True for a jar installed through REST, which is kept and installed again at every start. */
+    boolean keptAcrossRestarts(Path file) {
+        return file.toAbsolutePath().normalize().getParent().equals(folder(Keep.ACROSS_RESTARTS));
+    }
+
     /** The jars to install again at start, oldest first. */
     List<Path> persistent() {
         List<Path> jars = new ArrayList<>();
@@ -121,7 +126,7 @@ final class BundleStore {
         }
     }
 
-    private static String sha256(Path file) throws IOException {
+    static String sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());

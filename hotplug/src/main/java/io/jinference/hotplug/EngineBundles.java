@@ -36,6 +36,7 @@ public final class EngineBundles {
     private final BundleContext context;
     private final BundleStore store;
     private final JarTrust trust;
+    private final JarDigests digests = new JarDigests();
 
     public EngineBundles(BundleContext context, Path store) {
         this(context, store, JarTrust.ANY);
@@ -68,6 +69,35 @@ public final class EngineBundles {
             }
         }
         return restored;
+    }
+
+    /**
+     * The bundles installed through REST and kept across restarts (not the watched folder's, nor the
+     * distribution's), each with its jar's SHA-256: what a cluster replicates to its other nodes.
+     */
+    public synchronized List<KeptBundle> keptAcrossRestarts() {
+        List<KeptBundle> kept = new java.util.ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            Optional<Path> jar = storedJar(bundle).filter(store::keptAcrossRestarts).filter(Files::isRegularFile);
+            if (jar.isPresent() && bundle.getState() != Bundle.UNINSTALLED) {
+                try {
+                    kept.add(new KeptBundle(BundleInfo.of(bundle), digests.sha256(jar.get()), jar.get()));
+                } catch (IOException unreadable) {
+                    LOG.warn("The stored jar of bundle {} cannot be read: {}", bundle.getBundleId(),
+                            unreadable.getMessage());
+                }
+            }
+        }
+        digests.retain(kept.stream().map(KeptBundle::jar).collect(java.util.stream.Collectors.toSet()));
+        return kept;
+    }
+
+    /**
+     * A bundle installed through REST, with its jar (a file of the store, never one a request names).
+     *
+     * @param sha256 the jar's SHA-256, lowercase hex
+     */
+    public record KeptBundle(BundleInfo info, String sha256, Path jar) {
     }
 
     /** Every bundle except the system bundle, by id. */

@@ -72,6 +72,23 @@ class EngineBundlesTest {
     }
 
     @Test
+    void listsTheRestInstalledBundlesWithTheSha256OfTheirJars() throws Exception {
+        Path jar = jars.engine("1.0.0");
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(jar)));
+        bundles.install("this run only.jar", open(jars.engine("2.0.0")), false);
+        long kept = bundles.install("engine.jar", open(jar), true).id();
+
+        assertThat(bundles.keptAcrossRestarts()).singleElement().satisfies(bundle -> {
+            assertThat(bundle.info().id()).isEqualTo(kept);
+            assertThat(bundle.sha256()).isEqualTo(sha256);
+            assertThat(Files.readAllBytes(bundle.jar())).isEqualTo(Files.readAllBytes(jar));
+        });
+        bundles.remove(kept);
+        assertThat(bundles.keptAcrossRestarts()).isEmpty();
+    }
+
+    @Test
     void keepsTwoVersionsSideBySideButRefusesADuplicate() throws Exception {
         long first = bundles.install("engine.jar", open(jars.engine("1.0.0"))).id();
         bundles.install("engine-2.jar", open(jars.engine("2.0.0")));

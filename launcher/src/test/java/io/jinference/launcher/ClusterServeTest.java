@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,6 +119,43 @@ final class ClusterServeTest {
                 "http://" + addresses.get(1) + ":" + httpPorts.get(1));
         assertThat(printed).contains("supervisor: pekko://jinference@" + addresses.get(0))
                 .contains("supervisor,").contains("2048.0 MiB");
+    }
+
+    @Test
+    @Order(2)
+    void anEngineBundleInstalledOnOneNodeReachesAllAndARemovalToo() throws Exception {
+        byte[] jar = Files.readAllBytes(Path.of(System.getProperty("jinference.test.onnxBundle")));
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(jar));
+        Http.Answer installed = nodes.get(1).http().postJar("/v1/engine-bundles", jar);
+        assertThat(installed.status()).as(installed.body()).isEqualTo(201);
+        String name = installed.json().path("symbolic_name").asText();
+        for (ClusterNodeProcess node : nodes) {
+            eventually(() -> activeBundle(node, name), "node " + node.address() + " fetched and started " + name);
+        }
+        // the jars travel only to the cluster's nodes: without the cluster key the route answers 401
+        assertThat(nodes.get(0).http().get("/v1/cluster/bundles/" + sha256).status()).isEqualTo(401);
+
+        JsonNode onNode2 = activeBundle(nodes.get(2), name);
+        assertThat(nodes.get(2).http().delete("/v1/engine-bundles/" + onNode2.path("id").asLong()).status())
+                .isEqualTo(200);
+        for (ClusterNodeProcess node : nodes) {
+            eventually(() -> bundle(node, name) == null ? true : null, "node " + node.address() + " removed " + name);
+        }
+    }
+
+    private static JsonNode activeBundle(ClusterNodeProcess node, String symbolicName) {
+        JsonNode bundle = bundle(node, symbolicName);
+        return bundle != null && bundle.path("state").asText().equals("active") ? bundle : null;
+    }
+
+    private static JsonNode bundle(ClusterNodeProcess node, String symbolicName) {
+        for (JsonNode bundle : node.http().get("/v1/engine-bundles").json().path("bundles")) {
+            if (bundle.path("symbolic_name").asText().equals(symbolicName)) {
+                return bundle;
+            }
+        }
+        return null;
     }
 
     @Test

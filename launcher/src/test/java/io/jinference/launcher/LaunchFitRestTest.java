@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A single server refuses a GGUF launch whose memory estimate exceeds its free memory, up front, with the estimate
+ * A single server refuses a GGUF or safetensors launch whose memory estimate exceeds its free memory, up front, with the estimate
  * and the free memory; {@code /v1/cluster/status} shows it as a cluster of one.
  */
 final class LaunchFitRestTest {
@@ -39,6 +39,32 @@ final class LaunchFitRestTest {
             assertThat(status.path("joined").asBoolean()).isFalse();
             assertThat(status.path("members").get(0).path("roles").toString()).contains("supervisor", "worker");
             assertThat(status.path("workers").path("this server").path("memory_free_bytes").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    void aSafetensorsCheckpointThatFitsNowhereIsRefusedWithItsEstimate() throws Exception {
+        Path checkpoint = java.nio.file.Files.createDirectories(home.resolve("checkpoint"));
+        java.nio.file.Files.writeString(checkpoint.resolve("config.json"), "{\"model_type\": \"llama\", "
+                + "\"hidden_size\": 4096, \"num_hidden_layers\": 32, \"num_attention_heads\": 32, "
+                + "\"num_key_value_heads\": 8, \"max_position_embeddings\": 131072, \"vocab_size\": 128256}");
+        // one F32 tensor of 2 x 2: the header says so, the data follows
+        String header = "{\"w\": {\"dtype\": \"F32\", \"shape\": [2, 2], \"data_offsets\": [0, 16]}}";
+        java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(8 + header.length() + 16)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(header.length())
+                .put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.nio.file.Files.write(checkpoint.resolve("model.safetensors"), file.array());
+        try (JinferenceServer server = TestServers.start(home)) {
+            Http http = new Http(server.port());
+            // 131072 tokens x 4096 sequences x 128 KiB per token: 64 TiB of KV cache
+            Http.Answer refused = http.post("/v1/models", Map.of("model_name", "qwen2.5-instruct",
+                    "model_format", "pytorch", "model_engine", "vLLM", "model_path", checkpoint.toString(),
+                    "model_uid", "too-big-hf", "max_num_seqs", 4096));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.detail()).contains("needs an estimated")
+                    .contains("max_model_len 131072 x max_num_seqs 4096");
+            assertThat(refused.json().path("estimate").path("weights_bytes").asLong()).isPositive();
+            assertThat(http.get("/v1/models/too-big-hf").status()).isEqualTo(404);
         }
     }
 

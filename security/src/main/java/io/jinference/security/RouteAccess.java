@@ -41,6 +41,8 @@ public final class RouteAccess {
         put("GET /v1/cluster/devices", Access.ANY_KEY);
         put("GET /v1/cluster/status", Access.ANY_KEY);
         put("GET /v1/cluster/version", Access.ANY_KEY);
+        // a bundle's jar, for another node of the cluster (which sends the cluster key, an admin key)
+        put("GET /v1/cluster/bundles/{sha256}", Access.ADMIN);
         put("GET /v1/workers", Access.ANY_KEY);
         put("GET /v1/supervisor", Access.ANY_KEY);
         // inference (OpenAI) and the models a key may use

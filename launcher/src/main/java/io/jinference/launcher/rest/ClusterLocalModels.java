@@ -3,6 +3,8 @@ package io.jinference.launcher.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jinference.cluster.HeldModel;
 import io.jinference.cluster.LocalModels;
+import io.jinference.host.GpuStatus;
+import io.jinference.runtime.GpuUse;
 import io.jinference.runtime.ModelManager;
 import io.jinference.runtime.ModelNotFoundException;
 import java.util.List;
@@ -37,5 +39,10 @@ public final class ClusterLocalModels implements LocalModels {
     public List<HeldModel> held() {
         return models.list().stream().map(instance -> new HeldModel(instance.uid(), instance.family().name(),
                 instance.state().name().toLowerCase(Locale.ROOT), instance.failure(), 0)).toList();
+    }
+
+    @Override
+    public List<GpuStatus> gpus() {
+        return models.gpuUse().stream().map(GpuUse::gpu).toList();
     }
 }

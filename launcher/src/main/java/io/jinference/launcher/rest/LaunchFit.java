@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A launch's memory estimate, and on a single node the check that it fits: a GGUF launched from a file whose
- * weights, KV cache and compute buffer exceed the host's free memory (RAM plus its GPUs' memory) is refused with 400,
- * the estimate and the free memory, instead of failing later inside the engine.
+ * A launch's memory estimate, and on a single node the check that it fits: a GGUF or safetensors checkpoint
+ * launched from a local path whose weights, KV cache and compute buffer (activations) exceed the host's free memory
+ * (RAM plus its GPUs' memory) is refused with 400, the estimate and the free memory, instead of failing later inside
+ * the engine.
  */
 public final class LaunchFit {
     private final HostProfile host;
@@ -37,20 +38,45 @@ public final class LaunchFit {
         });
     }
 
-    /** The estimate of a launch from a local GGUF file; empty for any other launch (a hub download, a folder). */
+    /**
+     * The estimate of a launch from a local file: a GGUF, or a Hugging Face checkpoint (a folder with
+     * {@code config.json} and safetensors weights, or one {@code .safetensors} file in it); empty for any other
+     * launch (a hub download, a folder of another kind).
+     */
     static Optional<MemoryEstimate> estimate(ObjectNode body) {
         String modelPath = Json.text(body, "model_path");
         if (modelPath == null || modelPath.isBlank()) {
             return Optional.empty();
         }
         Path file = Path.of(modelPath);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
         try {
+            if (isCheckpoint(file)) {
+                return safetensors(file, body);
+            }
+            if (!Files.isRegularFile(file)) {
+                return Optional.empty();
+            }
             return Optional.of(MemoryEstimate.ofGguf(file, Json.plain(body)));
         } catch (java.io.UncheckedIOException unreadable) {
             return Optional.empty(); // the launch itself reports a file it cannot read
+        }
+    }
+
+    private static boolean isCheckpoint(Path path) {
+        Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        boolean weights = Files.isDirectory(path) || path.getFileName().toString().endsWith(".safetensors");
+        return weights && folder != null && Files.isRegularFile(folder.resolve("config.json"));
+    }
+
+    /**
+     * The checkpoint's estimate, or none where it cannot be made (no safetensors, a damaged file, an option the
+     * estimate does not know): the engine the launch goes to judges its own files and options.
+     */
+    private static Optional<MemoryEstimate> safetensors(Path checkpoint, ObjectNode body) {
+        try {
+            return Optional.of(MemoryEstimate.ofSafetensors(checkpoint, Json.plain(body)));
+        } catch (IllegalArgumentException notEstimable) {
+            return Optional.empty();
         }
     }
 

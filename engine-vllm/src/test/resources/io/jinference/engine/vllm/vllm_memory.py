@@ -1,0 +1,34 @@
+"""Loads a checkpoint with vLLM (in process) and prints what vLLM allocated, as one JSON line on stdout.
+
+Usage: python vllm_memory.py MODEL_DIR MAX_MODEL_LEN KV_CACHE_MEMORY_BYTES
+weights_bytes: the bytes of every parameter and buffer of the model vLLM built (in the dtype vLLM chose);
+kv_cache_tokens: how many tokens vLLM's KV cache holds in the given bytes (vLLM also logs it as "KV cache size").
+Used by VllmMemoryEstimateTest to check Jinference's safetensors estimate against vLLM's own figures.
+"""
+import json
+import os
+import sys
+
+# In process, so that apply_model runs the lambda here without pickling it to an engine-core process.
+os.environ["VLLM_ENABLE_V1_MULTIPROCESSING"] = "0"
+
+from vllm import LLM  # noqa: E402
+
+
+def model_bytes(model):
+    tensors = list(model.parameters()) + list(model.buffers())
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+def main():
+    model_dir, max_model_len, kv_bytes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    llm = LLM(model=model_dir, max_model_len=max_model_len, max_num_seqs=1, kv_cache_memory_bytes=kv_bytes,
+              enforce_eager=True)
+    weights = llm.apply_model(model_bytes)[0]
+    cache = llm.llm_engine.vllm_config.cache_config
+    print(json.dumps({"weights_bytes": weights, "kv_cache_tokens": cache.kv_cache_size_tokens,
+                      "dtype": str(llm.llm_engine.vllm_config.model_config.dtype)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
