@@ -2,11 +2,14 @@
 
 The llama-server backend (JINFERENCE_LLAMA_SERVER, launched with --jinja) claims tools, structured output and logprobs,
 and serves them natively through the pass-through proxy; the in-JVM backend (java-llama.cpp in a model host) claims
-structured output only (a JSON Schema becomes a grammar) and refuses logprobs and tool_choice "auto" with a 400 that
-names the parameter and the engine. A forced tool_choice works on both: Jinference constrains the answer to the
-calls' JSON Schema and turns it into tool_calls.
+structured output (a JSON Schema becomes a grammar) and tools (read out of the answer per the chat template's family),
+and refuses logprobs with a 400 that names the parameter and the engine; SmolLM2's template shows no tools, so
+tool_choice "auto" is refused for it with a 400 that says so. A forced tool_choice works on both: Jinference
+constrains the answer to the calls' JSON Schema and turns it into tool_calls.
 """
 import math
+
+import httpx
 
 import openai
 import pydantic
@@ -132,12 +135,25 @@ def test_the_in_jvm_backend_refuses_logprobs_with_a_clear_400(api, jvm_model):
     assert "logprobs" in str(raised.value) and "llama.cpp" in str(raised.value) and "(jvm)" in str(raised.value)
 
 
-def test_the_in_jvm_backend_refuses_automatic_tool_calls_with_a_clear_400(api, jvm_model):
+def test_the_in_jvm_backend_claims_tools_but_smollm2s_template_shows_none(api, jvm_model, server_url, admin_key):
+    # The in-JVM backend claims 'tools': the engine renders them into the model's chat template and Jinference reads
+    # the calls out of the answer in the format the template teaches (<tool_call>, Llama 3 JSON, [TOOL_CALLS]).
+    # SmolLM2's template shows the model no tools, so automatic tool calls are refused with a 400 that says why; the
+    # parse path itself runs on models whose templates show tools (AutoToolCallsRestTest, launcher).
+    engine = httpx.get(f"{server_url}/v1/models/{jvm_model}",
+                       headers={"Authorization": f"Bearer {admin_key}"}).json()["engine_details"]
+    assert engine["backend"] == "jvm" and "<tool_call>" not in engine["chat_template_text"]
     with pytest.raises(openai.BadRequestError) as raised:
         api.chat.completions.create(model=jvm_model, messages=WEATHER_QUESTION, tools=[WEATHER_TOOL], max_tokens=4)
 
     assert raised.value.param == "tools"
-    assert "tools" in str(raised.value) and "llama.cpp" in str(raised.value)
+    assert "chat template" in str(raised.value) and "llama.cpp" in str(raised.value)
+    assert 'tool_choice "required"' in str(raised.value)
+
+    # Tools the model may not call are no reason to refuse.
+    answer = api.chat.completions.create(model=jvm_model, messages=WEATHER_QUESTION, tools=[WEATHER_TOOL],
+                                         tool_choice="none", max_tokens=4, temperature=0)
+    assert answer.choices[0].message.tool_calls is None and answer.choices[0].message.content
 
 
 def test_the_error_message_is_in_the_exception_text(api, server_model):

@@ -81,6 +81,8 @@ public final class ChatTemplateRenderer {
                 .withFailOnUnknownTokens(false)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
                 .withElResolver(resolver)
+                // {{ true }} prints True, as in Python
+                .withExecutionMode(new PythonOutput())
                 .build());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 TemplateFunctions.class, "raiseException", String.class));
@@ -89,6 +91,7 @@ public final class ChatTemplateRenderer {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 TemplateFunctions.class, "strftimeNow", String.class));
         jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
+        jinjava.getGlobalContext().registerFilter(new PythonOutput.StringFilter());
         jinjava.getGlobalContext().registerFilter(PythonTests.items());
         jinjava.getGlobalContext().registerFilter(PythonTests.trim());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "python_slice", PythonTests.class,

@@ -117,7 +117,20 @@ class ChatTemplateRendererTest {
 
         String out = renderer.render(template, List.of(new ChatMessage("system", " x hi x ")), Map.of());
 
-        assertThat(out).isEqualTo("x hi x|x hi x | x hi x|hi|true|true|SYSTEM|3|a,b|x-y|Hello World|2");
+        assertThat(out).isEqualTo("x hi x|x hi x | x hi x|hi|True|True|SYSTEM|3|a,b|x-y|Hello World|2");
+    }
+
+    /** Booleans and floats print as Python's str() prints them, as literals, variables, filtered and in dicts. */
+    @Test
+    void booleansAndFloatsPrintAsInPython() {
+        String template = "{{ true }}|{{ false }}|{{ add_generation_prompt }}|{{ flag }}|{{ 1 == 1 }}|"
+                + "{{ flag|string }}|{{ (flag|string) == 'False' }}|{{ 0.5 }}|{{ small }}|{{ {'a': true} }}|"
+                + "{{ [false, none] }}|{{ 3 }}|{{ 'text' }}";
+
+        String out = renderer.render(template, List.of(new ChatMessage("user", "hi")),
+                Map.of("flag", false, "small", 0.00001));
+
+        assertThat(out).isEqualTo("True|False|True|False|True|False|True|0.5|1e-05|{'a': True}|[False, None]|3|text");
     }
 
     /** Python-Jinja behaviours Jinjava lacks, each as Jinja 3.1 with transformers' settings renders it. */

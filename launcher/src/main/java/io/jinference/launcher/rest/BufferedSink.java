@@ -2,6 +2,8 @@ package io.jinference.launcher.rest;
 
 import io.jinference.api.TokenLogprob;
 import io.jinference.api.TokenSink;
+import io.jinference.api.ToolCall;
+import io.jinference.api.ToolCallDelta;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +11,7 @@ import java.util.List;
 final class BufferedSink implements TokenSink {
     private final StringBuilder text = new StringBuilder();
     private final List<TokenLogprob> logprobs = new ArrayList<>();
+    private final ToolCallPieces toolCalls = new ToolCallPieces();
     private final ClientConnection client;
 
     BufferedSink(ClientConnection client) {
@@ -26,12 +29,21 @@ final class BufferedSink implements TokenSink {
     }
 
     @Override
+    public synchronized void onToolCall(ToolCallDelta delta) {
+        toolCalls.add(delta);
+    }
+
+    @Override
     public boolean isCancelled() {
         return client.gone();
     }
 
     synchronized String text() {
         return text.toString();
+    }
+
+    synchronized List<ToolCall> toolCalls() {
+        return toolCalls.calls();
     }
 
     synchronized List<TokenLogprob> logprobs() {

@@ -5,17 +5,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.jinference.api.ChatRequest;
 import io.jinference.api.RunningModel;
+import io.jinference.launcher.toolcalls.ToolCallFormat;
 import io.jinference.runtime.ModelInstance;
 import io.jinference.runtime.ModelManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/chat/completions}. The whole body is checked first (a malformed part is a 400 naming it), then
  * against what the model's engine can do ({@link EngineAbilities}). A model with an OpenAI-compatible server gets
  * the body as it is; a model served here gets the parsed {@link ChatRequest}, once per choice. A forced tool choice
- * is served through structured output by {@link ForcedToolCalls} in both cases.
+ * is served through structured output by {@link ForcedToolCalls} in both cases; calls the model chose itself, on a
+ * model served here by an engine that leaves them to the host, are read out of its text by {@link AutoToolCalls}.
  */
 final class ChatCompletionsHandler {
     private static final String PATH = "/v1/chat/completions";
@@ -43,10 +46,12 @@ final class ChatCompletionsHandler {
                 if (request.usesTools() && request.toolChoice().forced()) {
                     forcedToolCalls(ctx, model, body, request, options, client);
                 } else if (options.n() > 1 && !options.stream()) {
-                    severalChoices(ctx, model, body, request, options, client);
+                    severalChoices(ctx, instance, model, body, request, options, client);
                 } else if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
+                    List<GenerationResponder.ChoiceJob> choices = choices(model, request, options,
+                            AutoToolCalls.format(instance, model, request));
                     GenerationResponder.respond(ctx, client, options,
-                            new OpenAiShape.Chat(uid, request.output().logprobs()), choices(model, request, options));
+                            new OpenAiShape.Chat(uid, request.output().logprobs()), choices);
                 }
             } catch (RuntimeException e) {
                 // An aborted request fails however its cancellation surfaced (a closed upstream reads as 503).
@@ -58,13 +63,14 @@ final class ChatCompletionsHandler {
     }
 
     /** {@code n} choices, fanned out where the model's server refuses that many per request. */
-    private static void severalChoices(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
+    private static void severalChoices(Context ctx, ModelInstance instance, RunningModel model, ObjectNode body, ChatRequest request,
             GenerationOptions options, ClientConnection client) {
         JsonNode answer = ChoicesFanOut.answer(Observed.of(ctx), model, PATH, body, options.model(), client, options.n());
         if (answer == null) {
+            List<GenerationResponder.ChoiceJob> choices = choices(model, request, options,
+                    AutoToolCalls.format(instance, model, request));
             GenerationResponder.respond(ctx, client, options,
-                    new OpenAiShape.Chat(options.model(), request.output().logprobs()),
-                    choices(model, request, options));
+                    new OpenAiShape.Chat(options.model(), request.output().logprobs()), choices);
         } else if (!answer.isMissingNode() && !client.gone()) {
             Json.send(ctx, answer);
         }
@@ -78,7 +84,7 @@ final class ChatCompletionsHandler {
             ChatRequest constrained = ForcedToolCalls.constrained(request);
             Map<String, Object> whole = GenerationResponder.whole(client,
                     new OpenAiShape.Chat(options.model(), request.output().logprobs()),
-                    choices(model, constrained, options), Observed.of(ctx));
+                    choices(model, constrained, options, Optional.empty()), Observed.of(ctx));
             answer = whole == null ? null : Json.MAPPER.valueToTree(whole);
         }
         if (answer == null || answer.isMissingNode() || client.gone()) {
@@ -92,16 +98,20 @@ final class ChatCompletionsHandler {
         }
     }
 
-    /** {@code n} choices; with a seed, each samples with its own (seed, seed + 1, …), else they would be equal. */
+    /**
+     * {@code n} choices; with a seed, each samples with its own (seed, seed + 1, …), else they would be equal. With
+     * a tool-call format, each choice's calls are read out of its text ({@link AutoToolCalls}).
+     */
     private static List<GenerationResponder.ChoiceJob> choices(RunningModel model, ChatRequest request,
-            GenerationOptions options) {
+            GenerationOptions options, Optional<ToolCallFormat> toolCalls) {
         List<GenerationResponder.ChoiceJob> choices = new ArrayList<>();
         for (int i = 0; i < options.n(); i++) {
             Long seed = request.sampling().seed();
             ChatRequest choice = i == 0 || seed == null ? request : new ChatRequest(request.messages(),
                     request.sampling().withSeed(seed + i), request.tools(), request.toolChoice(),
                     request.responseFormat(), request.output());
-            choices.add(new GenerationResponder.ChoiceJob("", i == 0, sink -> model.chat(choice, sink)));
+            choices.add(new GenerationResponder.ChoiceJob("", i == 0,
+                    AutoToolCalls.generation(model, choice, toolCalls)));
         }
         return choices;
     }

@@ -67,7 +67,8 @@ final class GenerationResponder {
                 return null;
             }
             usage.add(choice, generation);
-            answers.add(new OpenAiShape.Answer(choice.echo() + sink.text(), sink.logprobs(), generation));
+            answers.add(new OpenAiShape.Answer(choice.echo() + sink.text(), sink.logprobs(), generation,
+                    sink.toolCalls()));
         }
         record.usage(usage.total().promptTokens(), usage.total().completionTokens());
         return shape.response(answers, usage.total());

@@ -133,6 +133,8 @@ final class OllamaHandler {
                 BufferedReader reader = new BufferedReader(new InputStreamReader(events, StandardCharsets.UTF_8))) {
             OutputStream out = ctx.res().getOutputStream();
             String finish = "stop";
+            // OpenAI streams a call in pieces (its name, then its arguments); Ollama sends each call whole
+            ArrayNode calls = Json.MAPPER.createArrayNode();
             for (String event = reader.readLine(); event != null; event = reader.readLine()) {
                 if (!event.startsWith("data: ") || event.equals("data: [DONE]")) {
                     continue;
@@ -145,12 +147,18 @@ final class OllamaHandler {
                 JsonNode choice = chunk.path("choices").path(0);
                 String text = choice.has("delta") ? choice.at("/delta/content").asText("") : choice.path("text")
                         .asText("");
-                JsonNode calls = choice.at("/delta/tool_calls");
-                if (!text.isEmpty() || calls.isArray()) {
-                    write(out, line(model, chat, text, calls));
+                for (JsonNode piece : choice.at("/delta/tool_calls")) {
+                    addPiece(calls, piece);
+                }
+                if (!text.isEmpty()) {
+                    write(out, line(model, chat, text, null));
                 }
                 if (choice.hasNonNull("finish_reason")) {
                     finish = choice.path("finish_reason").asText();
+                    if (!calls.isEmpty()) {
+                        write(out, line(model, chat, "", calls));
+                        calls.removeAll();
+                    }
                 }
                 if (chunk.has("usage") && chunk.path("choices").isEmpty()) {
                     ObjectNode last = line(model, chat, "", null);
@@ -182,6 +190,19 @@ final class OllamaHandler {
         }
         line.put("done", false);
         return line;
+    }
+
+    /** Adds a streamed piece of an OpenAI tool call to the call of its index: the name, more of the arguments. */
+    private static void addPiece(ArrayNode calls, JsonNode piece) {
+        int index = piece.path("index").asInt(calls.size());
+        while (calls.size() <= index) {
+            calls.addObject().putObject("function").put("name", "").put("arguments", "");
+        }
+        ObjectNode function = (ObjectNode) calls.get(index).path("function");
+        if (piece.at("/function/name").isTextual()) {
+            function.put("name", piece.at("/function/name").asText());
+        }
+        function.put("arguments", function.path("arguments").asText() + piece.at("/function/arguments").asText(""));
     }
 
     private static JsonNode parseArguments(String arguments) {

@@ -2,6 +2,8 @@ package io.jinference.launcher.rest;
 
 import io.jinference.api.Generation;
 import io.jinference.api.TokenLogprob;
+import io.jinference.api.ToolCall;
+import io.jinference.api.ToolCallDelta;
 import io.jinference.api.Usage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,8 +22,11 @@ abstract class OpenAiShape {
         this.model = model;
     }
 
-    /** One generated choice: its text, the logprobs of its tokens (empty unless asked for) and how it ended. */
-    record Answer(String text, List<TokenLogprob> logprobs, Generation generation) {
+    /**
+     * One generated choice: its text, the logprobs of its tokens (empty unless asked for), how it ended, and the
+     * tool calls it made (empty for none).
+     */
+    record Answer(String text, List<TokenLogprob> logprobs, Generation generation, List<ToolCall> toolCalls) {
     }
 
     abstract String objectName();
@@ -37,6 +42,11 @@ abstract class OpenAiShape {
     /** OpenAI's {@code logprobs} of a choice; null when none were asked for. */
     abstract Object logprobs(List<TokenLogprob> logprobs);
 
+    /** A stream chunk with a piece of a tool call; only chat answers have tool calls. */
+    Map<String, Object> toolCallChunk(int index, ToolCallDelta delta) {
+        throw new UnsupportedOperationException(objectName() + " answers have no tool calls");
+    }
+
     /** What a stream sends before a choice's first text (chat announces the assistant role); null for nothing. */
     Map<String, Object> openingChunk(int index) {
         return null;
@@ -47,11 +57,20 @@ abstract class OpenAiShape {
         List<Map<String, Object>> choices = new ArrayList<>();
         for (int i = 0; i < answers.size(); i++) {
             Answer answer = answers.get(i);
-            choices.add(choice(i, answer.text(), answer.logprobs(), finishReason(answer.generation())));
+            Map<String, Object> choice = choice(i, answer.text(), answer.logprobs(), finishReason(answer.generation()));
+            if (!answer.toolCalls().isEmpty()) {
+                withToolCalls(choice, answer.toolCalls());
+            }
+            choices.add(choice);
         }
         response.put("choices", choices);
         response.put("usage", usage(usage));
         return response;
+    }
+
+    /** Adds the calls to a choice of the whole answer; only chat answers have tool calls. */
+    void withToolCalls(Map<String, Object> choice, List<ToolCall> calls) {
+        throw new UnsupportedOperationException(objectName() + " answers have no tool calls");
     }
 
     Map<String, Object> chunk(int index, String delta) {
@@ -183,6 +202,52 @@ abstract class OpenAiShape {
             choice.put("delta", delta == null ? Map.of() : Map.of("content", delta));
             choice.put("finish_reason", finishReason);
             return choice;
+        }
+
+        /** OpenAI's message with calls: {@code content} null unless text came before them, and {@code tool_calls}. */
+        @Override
+        void withToolCalls(Map<String, Object> choice, List<ToolCall> calls) {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("role", "assistant");
+            Object content = ((Map<?, ?>) choice.get("message")).get("content");
+            message.put("content", content instanceof String text && !text.isBlank() ? text : null);
+            List<Map<String, Object>> toolCalls = new ArrayList<>();
+            for (ToolCall call : calls) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("id", call.id());
+                entry.put("type", "function");
+                entry.put("function", Map.of("name", call.name(), "arguments", call.arguments()));
+                toolCalls.add(entry);
+            }
+            message.put("tool_calls", toolCalls);
+            choice.put("message", message);
+        }
+
+        /**
+         * As OpenAI streams {@code delta.tool_calls}: the first piece of a call with its index, id, type and the
+         * function's name (and empty arguments), later pieces with the index and more of the arguments.
+         */
+        @Override
+        Map<String, Object> toolCallChunk(int index, ToolCallDelta delta) {
+            Map<String, Object> function = new LinkedHashMap<>();
+            Map<String, Object> call = new LinkedHashMap<>();
+            call.put("index", delta.index());
+            if (delta.id() != null) {
+                call.put("id", delta.id());
+                call.put("type", "function");
+            }
+            if (delta.name() != null) {
+                function.put("name", delta.name());
+            }
+            function.put("arguments", delta.arguments());
+            call.put("function", function);
+            Map<String, Object> choice = new LinkedHashMap<>();
+            choice.put("index", index);
+            choice.put("delta", Map.of("tool_calls", List.of(call)));
+            choice.put("finish_reason", null);
+            Map<String, Object> chunk = chunk(index, "");
+            chunk.put("choices", List.of(choice));
+            return chunk;
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.jinference.launcher.rest;
 
 import io.jinference.api.TokenLogprob;
 import io.jinference.api.TokenSink;
+import io.jinference.api.ToolCallDelta;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -101,6 +102,13 @@ final class SseStream {
         public void onLogprobs(List<TokenLogprob> logprobs) {
             open();
             send(shape.logprobsChunk(index, logprobs));
+        }
+
+        @Override
+        public void onToolCall(ToolCallDelta delta) {
+            open();
+            firstText.run();
+            send(shape.toolCallChunk(index, delta));
         }
 
         @Override

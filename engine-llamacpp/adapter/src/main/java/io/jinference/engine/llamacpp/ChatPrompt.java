@@ -4,6 +4,7 @@ import io.jinference.api.ChatMessage;
 import io.jinference.api.EngineContext;
 import io.jinference.api.EngineException;
 import io.jinference.api.ModelFamily;
+import io.jinference.api.ToolDefinition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,8 +101,18 @@ final class ChatPrompt {
         return source;
     }
 
+    /** The Jinja source of the template applied (the GGUF's, the family's, or the fallback). */
+    String template() {
+        return template;
+    }
+
     String render(List<ChatMessage> messages, EngineContext context) {
-        if (llamaCpp != null) {
+        return render(messages, List.of(), context);
+    }
+
+    /** @param tools the functions the model may call, which the template shows it; llama.cpp's formatter cannot */
+    String render(List<ChatMessage> messages, List<ToolDefinition> tools, EngineContext context) {
+        if (llamaCpp != null && tools.isEmpty()) {
             Optional<String> formatted = llamaCpp.format(messages);
             if (formatted.isPresent()) {
                 return formatted.get();
@@ -111,6 +122,7 @@ final class ChatPrompt {
         variables.put("add_generation_prompt", true);
         variables.put("bos_token", bosToken);
         variables.put("eos_token", eosToken);
+        variables.put("tools", tools);
         String prompt = context.renderChatTemplate(template, messages, variables);
         // templates that write bos_token themselves would otherwise give the model two BOS tokens
         if (modelAddsBos && !bosToken.isEmpty() && prompt.startsWith(bosToken)) {

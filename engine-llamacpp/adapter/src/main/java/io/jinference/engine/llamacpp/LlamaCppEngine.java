@@ -152,6 +152,8 @@ public final class LlamaCppEngine implements InferenceEngine {
         description.put("n_threads", options.threads());
         description.put("embedding", options.embedding());
         description.put("chat_template", chatPrompt.source().name().toLowerCase());
+        // the host reads tool calls out of the answers in the format this template teaches the model
+        description.put("chat_template_text", chatPrompt.template());
         return description;
     }
 

@@ -15,6 +15,7 @@ import io.jinference.api.OutputOptions;
 import io.jinference.api.RunningModel;
 import io.jinference.api.SamplingParams;
 import io.jinference.api.TokenSink;
+import io.jinference.api.ToolDefinition;
 import io.jinference.api.Usage;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +62,11 @@ final class LlamaCppModel implements RunningModel {
         if (request.messages().isEmpty()) {
             throw new EngineException(EngineException.Kind.INVALID_REQUEST, "messages must not be empty");
         }
-        refuseUnsupported(request.usesTools() ? "tools" : null, request.output());
-        return generate(() -> chatPrompt.render(request.messages(), context), request.sampling(),
+        refuseUnsupported(null, request.output());
+        // Tools the model may call are shown to it by the chat template; the host reads the calls out of the text
+        // (java-llama.cpp parses none), in the format the template teaches (the description's chat_template_text).
+        List<ToolDefinition> tools = request.usesTools() ? request.tools() : List.of();
+        return generate(() -> chatPrompt.render(request.messages(), tools, context), request.sampling(),
                 StructuredOutput.grammar(request.responseFormat()), sink);
     }
 
@@ -80,8 +84,8 @@ final class LlamaCppModel implements RunningModel {
     }
 
     /**
-     * java-llama.cpp 4.2.0 parses no tool calls and reports probabilities of its own sampler only, not OpenAI's
-     * logprobs; the capability does not claim them, and a request for them is refused, never answered without.
+     * java-llama.cpp 4.2.0 reports probabilities of its own sampler only, not OpenAI's logprobs; the capability does
+     * not claim them, and a request for them is refused, never answered without.
      */
     private static void refuseUnsupported(String parameter, OutputOptions output) {
         String refused = parameter != null ? parameter : output.logprobs() ? "logprobs" : null;

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import io.jinference.api.ChatMessage;
 import io.jinference.api.EngineContext;
 import io.jinference.api.EngineException;
+import io.jinference.api.ToolDefinition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,20 @@ final class ChatFormat {
         return template != null && !template.isBlank();
     }
 
-    String render(List<ChatMessage> messages, EngineContext context) {
+    /** The Jinja source of the template applied. */
+    String template() {
+        return template;
+    }
+
+    /** @param tools the functions the model may call, which the template shows it; empty for none */
+    String render(List<ChatMessage> messages, List<ToolDefinition> tools, EngineContext context) {
         if (!available()) {
             throw new EngineException(EngineException.Kind.UNSUPPORTED,
                     "This model has no chat template (none in tokenizer_config.json or its family): use completions");
         }
-        return context.renderChatTemplate(template, messages, variables);
+        Map<String, Object> withTools = new HashMap<>(variables);
+        withTools.put("tools", tools);
+        return context.renderChatTemplate(template, messages, withTools);
     }
 
     /** A string, or (newer checkpoints) a list of named templates of which "default" is the chat one. */

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,9 +103,15 @@ public final class TransformersEngine implements InferenceEngine {
             List<String> familyStops = request.family() == null ? List.of() : request.family().stop();
             LOG.info("Loaded {} ({}, {} layers, {}) from {}", config.architecture().className, model.dtype(),
                     config.layers(), request.modelUid(), folder);
-            return new TransformersModel(model, tokenizer, ChatFormat.from(tokenizerConfig, familyTemplate), defaults,
-                    stopIds, familyStops, contextLength, context,
+            ChatFormat chatFormat = ChatFormat.from(tokenizerConfig, familyTemplate);
+            Map<String, Object> description = new LinkedHashMap<>(
                     TransformersModel.description(config, model, contextLength, DjlRuntime.describe()));
+            if (chatFormat.available()) {
+                // the host reads tool calls out of the answers in the format this template teaches the model
+                description.put("chat_template_text", chatFormat.template());
+            }
+            return new TransformersModel(model, tokenizer, chatFormat, defaults, stopIds, familyStops, contextLength,
+                    context, Map.copyOf(description));
         } catch (RuntimeException e) {
             model.close();
             throw e;

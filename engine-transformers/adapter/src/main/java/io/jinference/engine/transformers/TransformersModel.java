@@ -56,7 +56,10 @@ final class TransformersModel implements RunningModel {
 
     @Override
     public Generation chat(ChatRequest request, TokenSink sink) {
-        String prompt = chatFormat.render(request.messages(), context);
+        // Tools the model may call are shown to it by the chat template; the host reads the calls out of the text in
+        // the format the template teaches (the description's chat_template_text).
+        String prompt = chatFormat.render(request.messages(), request.usesTools() ? request.tools() : List.of(),
+                context);
         // The rendered template already carries its special tokens, as with apply_chat_template(tokenize=True).
         return generate(encode(prompt, false), request.sampling(), sink);
     }
