@@ -9,6 +9,7 @@ import io.jinference.hub.HubModelFiles;
 import io.jinference.hub.HubSettings;
 import io.jinference.hub.LaunchDownloads;
 import io.jinference.hub.ModelHub;
+import io.jinference.launcher.rest.ClusterBundles;
 import io.jinference.launcher.rest.ClusterLocalModels;
 import io.jinference.launcher.rest.ClusterOfOne;
 import io.jinference.launcher.rest.ClusterRoutes;
@@ -128,10 +129,12 @@ public final class JinferenceServer implements AutoCloseable {
             world.bundleContext().addBundleListener(new EngineBundleModels(models));
             EngineHotplug hotplug = EngineHotplug.start(world, home, security.jarTrust());
             ServerMetrics metrics = metrics(models, hotplug, downloads);
+            ClusterBundles clusterBundles = new ClusterBundles(hotplug, home.resolve("cluster-bundles"),
+                    security.maxUploadBytes());
             ClusterNode node = cluster == null ? null : ClusterNode.start(cluster,
                     ClusterSecrets.load(cluster.secrets()), host, () -> world.registry().descriptors().stream()
                             .map(EngineDescriptor::label).toList(), new ClusterLocalModels(models),
-                    world.catalog(), security.access().keyFile().orElse(null));
+                    world.catalog(), security.access().keyFile().orElse(null), clusterBundles);
             RestServer rest = RestServer.start(bindHost, port, world.catalog(), world.selector(), world.registry(),
                     host, models, routes -> {
                         Observed.register(routes, metrics);
@@ -144,6 +147,7 @@ public final class JinferenceServer implements AutoCloseable {
                             ClusterOfOne.register(routes, host, models);
                         } else {
                             ClusterRoutes.register(routes, node, models, world.catalog());
+                            clusterBundles.register(routes, node);
                         }
                     }, security);
             LOG.info("Jinference serves on http://{} (home {})", rest.address(), home);

@@ -84,6 +84,12 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A jar upload, as {@code POST /v1/engine-bundles} takes it. */
+    Answer postJar(String path, byte[] jar) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/java-archive")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(jar)));
+    }
+
     /** A streaming POST whose lines are handed over as they arrive; closing the stream drops the connection. */
     Stream<String> streamLines(String path, Object body) {
         try {
