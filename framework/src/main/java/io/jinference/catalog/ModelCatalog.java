@@ -46,11 +46,36 @@ public final class ModelCatalog {
         return catalog;
     }
 
-    private static Map<String, ModelFamily> loadBuiltins() {
-        try (InputStream in = ModelCatalog.class.getResourceAsStream(BUILTIN_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("built-in catalog " + BUILTIN_RESOURCE + " is missing from the class path");
+    /**
+     * One family, looked up as {@link #find} does (built-in first, then custom), for a command that needs only that
+     * one: it reads just that family of the built-in catalog, and the custom ones only when no built-in matches.
+     */
+    public static Optional<ModelFamily> findFamily(Path home, String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        try (InputStream in = builtinCatalog()) {
+            Optional<ModelFamily> builtin = CatalogJson.readFamilyWithKey(in, key(name));
+            if (builtin.isPresent()) {
+                return builtin;
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("built-in catalog " + BUILTIN_RESOURCE + " is unreadable", e);
+        }
+        return new RegistrationStore(home).loadAll(new ArrayList<>()).stream()
+                .filter(family -> key(family.name()).equals(key(name))).reduce((earlier, later) -> later);
+    }
+
+    private static InputStream builtinCatalog() {
+        InputStream in = ModelCatalog.class.getResourceAsStream(BUILTIN_RESOURCE);
+        if (in == null) {
+            throw new IllegalStateException("built-in catalog " + BUILTIN_RESOURCE + " is missing from the class path");
+        }
+        return in;
+    }
+
+    private static Map<String, ModelFamily> loadBuiltins() {
+        try (InputStream in = builtinCatalog()) {
             Map<String, ModelFamily> families = new LinkedHashMap<>();
             CatalogJson.readCatalog(CatalogJson.MAPPER.readTree(in)).forEach(family -> families.put(key(family.name()), family));
             return Map.copyOf(families);
@@ -118,10 +143,15 @@ public final class ModelCatalog {
      * returned, and no quantization means the spec's default.
      */
     public Optional<SpecMatch> match(String modelName, String format, String size, String quantization) {
-        return find(modelName).flatMap(family -> family.specs().stream()
+        return find(modelName).flatMap(family -> matchSpec(family, format, size, quantization));
+    }
+
+    /** The first spec of a family with the given format, size and quantization, as {@link #match} picks it. */
+    public static Optional<SpecMatch> matchSpec(ModelFamily family, String format, String size, String quantization) {
+        return family.specs().stream()
                 .filter(spec -> ModelSpecs.formatMatches(spec, format) && ModelSpecs.sizeMatches(spec, size))
                 .flatMap(spec -> ModelSpecs.quantization(spec, quantization).map(q -> new SpecMatch(family, spec, q)).stream())
-                .findFirst());
+                .findFirst();
     }
 
     /** The HF architectures engines match a family by: its own, or for a custom family without any, its base family's. */

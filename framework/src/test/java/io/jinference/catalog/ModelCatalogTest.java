@@ -97,6 +97,27 @@ final class ModelCatalogTest {
     }
 
     @Test
+    void findFamilyReadsTheSameFamilyAsTheWholeCatalog() {
+        ModelCatalog catalog = ModelCatalog.open(home);
+        for (ModelFamily family : catalog.families()) {
+            assertThat(ModelCatalog.findFamily(home, family.name().toUpperCase(java.util.Locale.ROOT)))
+                    .as(family.name()).contains(family);
+        }
+        assertThat(ModelCatalog.findFamily(home, "fake")).isEmpty();
+        assertThat(ModelCatalog.findFamily(home, null)).isEmpty();
+        ModelFamily qwen = ModelCatalog.findFamily(home, "qwen1.5-chat").orElseThrow();
+        assertThat(ModelCatalog.matchSpec(qwen, "ggufv2", "0_5", "Q4_0"))
+                .isEqualTo(catalog.match("qwen1.5-chat", "ggufv2", "0_5", "Q4_0"));
+    }
+
+    @Test
+    void findFamilyFindsACustomFamilyWhenNoBuiltInHasItsName() {
+        ModelFamily registered = ModelCatalog.open(home).register(customGguf("my-smollm2"));
+        assertThat(ModelCatalog.findFamily(home, "My-SmolLM2")).contains(registered);
+        assertThat(ModelCatalog.findFamily(home, "smollm2-instruct").orElseThrow().builtin()).isTrue();
+    }
+
+    @Test
     void registeredFamilySurvivesARestartAndUnregisterRemovesIt() {
         ModelCatalog catalog = ModelCatalog.open(home);
         ModelFamily registered = catalog.register(customGguf("my-smollm2"));

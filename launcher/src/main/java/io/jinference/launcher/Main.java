@@ -1,5 +1,6 @@
 package io.jinference.launcher;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jinference.launcher.cli.BundlesCommand;
 import io.jinference.launcher.cli.CacheCommand;
 import io.jinference.launcher.cli.ChatCommand;
@@ -15,6 +16,8 @@ import io.jinference.launcher.cli.ServeCommand;
 import io.jinference.launcher.cli.TerminateCommand;
 import io.jinference.launcher.cli.UnregisterCommand;
 import io.jinference.template.ChatTemplateRenderer;
+import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,28 +60,70 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** A subcommand's class (its {@code @Command} names it) and how to make the object picocli runs. */
+    record Subcommand(Class<?> type, Supplier<Object> make) {
+        String name() {
+            return type.getAnnotation(Command.class).name();
+        }
+    }
+
+    static List<Subcommand> subcommands() {
+        return List.of(
+                new Subcommand(ServeCommand.class, () -> new ServeCommand((template, messages, variables) ->
+                        Templates.RENDERER.render(template, messages, variables))),
+                new Subcommand(EnginesCommand.class, EnginesCommand::new),
+                new Subcommand(LaunchCommand.class, LaunchCommand::new),
+                new Subcommand(ListCommand.class, ListCommand::new),
+                new Subcommand(TerminateCommand.class, TerminateCommand::new),
+                new Subcommand(ChatCommand.class, ChatCommand::new),
+                new Subcommand(RegisterCommand.class, RegisterCommand::new),
+                new Subcommand(UnregisterCommand.class, UnregisterCommand::new),
+                new Subcommand(BundlesCommand.class, BundlesCommand::new),
+                new Subcommand(RuntimesCommand.class, RuntimesCommand::new),
+                new Subcommand(DownloadCommand.class, DownloadCommand::new),
+                new Subcommand(CacheCommand.class, CacheCommand::new),
+                new Subcommand(KeysCommand.class, KeysCommand::new),
+                new Subcommand(ClusterCommand.class, ClusterCommand::new));
+    }
+
+    /**
+     * The subcommands picocli needs for these arguments: only the one named first, when one is (picocli then parses
+     * and runs exactly as with all of them, since a subcommand never reaches its siblings); otherwise all, for the
+     * usage, the version and the "did you mean" answer to a mistyped name. picocli reflects over every option of every
+     * subcommand it is given, which was a third of a fresh {@code jinf download}'s start-up.
+     */
+    static List<Subcommand> subcommandsFor(String[] args) {
+        List<Subcommand> all = subcommands();
+        if (args.length == 0) {
+            return all;
+        }
+        List<Subcommand> named = all.stream().filter(subcommand -> subcommand.name().equals(args[0])).toList();
+        return named.isEmpty() ? all : named;
+    }
+
+    /**
+     * Jackson's first ObjectMapper initialises the JDK's calendar and locale data (StdDateFormat's SimpleDateFormat),
+     * a quarter of a fresh {@code jinf download}'s start-up on the main thread. Client commands all read JSON, so
+     * that starts on a second core while picocli reads the command line; a main thread that reaches ObjectMapper
+     * sooner waits for the class initialisation under way instead of repeating it.
+     */
+    static void initialiseJsonInBackground() {
+        Thread thread = new Thread(ObjectMapper::new, "json-init");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     public static void main(String[] args) {
         allowRetryOnClosedUpstreamConnections();
         if (args.length == 0 || !args[0].equals("serve")) {
+            initialiseJsonInBackground();
             // Client commands print answers; Felix's and Jetty's progress lines would only bury them.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        CommandLine commandLine = new CommandLine(new Main())
-                .addSubcommand(new ServeCommand((template, messages, variables) ->
-                        Templates.RENDERER.render(template, messages, variables)))
-                .addSubcommand(new EnginesCommand())
-                .addSubcommand(new LaunchCommand())
-                .addSubcommand(new ListCommand())
-                .addSubcommand(new TerminateCommand())
-                .addSubcommand(new ChatCommand())
-                .addSubcommand(new RegisterCommand())
-                .addSubcommand(new UnregisterCommand())
-                .addSubcommand(new BundlesCommand())
-                .addSubcommand(new RuntimesCommand())
-                .addSubcommand(new DownloadCommand())
-                .addSubcommand(new CacheCommand())
-                .addSubcommand(new KeysCommand())
-                .addSubcommand(new ClusterCommand());
+        CommandLine commandLine = new CommandLine(new Main());
+        for (Subcommand subcommand : subcommandsFor(args)) {
+            commandLine.addSubcommand(subcommand.make().get());
+        }
         int exitCode = commandLine.execute(args);
         // Felix and llama.cpp leave non-daemon threads behind (an in-process "engines" answer starts Felix).
         System.exit(exitCode);

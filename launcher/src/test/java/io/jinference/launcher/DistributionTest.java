@@ -71,6 +71,36 @@ final class DistributionTest {
         }
     }
 
+    /**
+     * A client command starts from the class-data-sharing archive made at package time, picocli included: its classes
+     * are Java 5 class files, which Java 17 leaves out of a dynamic archive (so the archive is a static one). And with
+     * only the subcommand named first given to picocli, the usage without one still lists every subcommand.
+     */
+    @Test
+    void aClientCommandStartsFromTheArchiveAndTheUsageListsEverySubcommand() throws Exception {
+        Path dist = Path.of(System.getProperty("jinference.dist"));
+        Path classes = home.resolve("classes.log");
+        Path out = home.resolve("cache.out");
+        ProcessBuilder cacheList = new ProcessBuilder(dist.resolve("bin/jinf").toString(), "cache", "list")
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        // The JVM that ran the build made the archive; bin/jinf passes it to that JDK only.
+        cacheList.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        cacheList.environment().put("HF_HOME", home.resolve("hf").toString());
+        cacheList.environment().put("JINFERENCE_HOME", home.resolve("home").toString());
+        cacheList.environment().put("JINF_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+        Process process = cacheList.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("cache list ended").isTrue();
+        assertThat(process.exitValue()).as(() -> read(out)).isZero();
+        assertThat(Files.readAllLines(classes)).filteredOn(line -> line.contains(" picocli.CommandLine "))
+                .singleElement().asString().contains("source: shared objects file");
+
+        Process usage = new ProcessBuilder(dist.resolve("bin/jinf").toString()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        assertThat(usage.waitFor(120, TimeUnit.SECONDS)).as("usage ended").isTrue();
+        assertThat(read(out)).contains("serve", "engines", "launch", "list", "terminate", "chat", "register",
+                "unregister", "bundles", "runtimes", "download", "cache", "keys", "cluster");
+    }
+
     /** {@code bin/jinf serve} in a fresh home, its output in {@code log}. */
     private Process serve(Path dist, int port, Path log) throws IOException {
         return new ProcessBuilder(dist.resolve("bin/jinf").toString(), "serve", "--port", String.valueOf(port),

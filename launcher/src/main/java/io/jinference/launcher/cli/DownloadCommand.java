@@ -49,8 +49,8 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ModelCatalog catalog = ModelCatalog.open(JinferenceHome.resolve(home));
-        SpecMatch match = catalog.match(model, format, size, quantization).orElse(null);
+        SpecMatch match = ModelCatalog.findFamily(JinferenceHome.resolve(home), model)
+                .flatMap(family -> ModelCatalog.matchSpec(family, format, size, quantization)).orElse(null);
         if (match == null) {
             spec.commandLine().getErr().println("No spec of " + model + " matches format " + format + ", size "
                     + size + ", quantization " + quantization);
