@@ -5,18 +5,11 @@
 # to the holder over HTTP (its "through Jinference" column), alternating rounds: single stream and 8 streams.
 #   scripts/bench-cluster.sh            # needs $JINFERENCE_LLAMA_SERVER or `jinf runtimes install llama.cpp`
 # Environment: ROUNDS (3), REQUESTS (12), THREADS (1), DECODE_TOKENS (64).
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-cache=${JINFERENCE_CACHE:-$HOME/.cache/jinference}
-jinf=${JINF:-$root/launcher/target/jinference/bin/jinf}
-[ -x "$jinf" ] || ./mvnw -B -q package -DskipTests >&2
+source "$(dirname "$0")/bench-prelude.sh"
 rounds=${ROUNDS:-3} requests=${REQUESTS:-12} threads=${THREADS:-1} decode_tokens=${DECODE_TOKENS:-64}
-export JINFERENCE_LLAMA_SERVER=${JINFERENCE_LLAMA_SERVER:-$cache/llama.cpp/b11434/build-cpu/bin/llama-server}
 smollm2=$(scripts/fetch-smollm2.sh)
 
 work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 "$jinf" cluster init --dir "$work/cluster" > /dev/null
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT

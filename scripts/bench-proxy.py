@@ -2,8 +2,9 @@
 
 Usage: python3 bench-proxy.py DIRECT_URL DIRECT_MODEL JINFERENCE_URL JINFERENCE_MODEL
            [--requests 64] [--concurrency 1,8] [--max-tokens 32] [--rounds 3] [--stream] [--seconds N]
-           [--prompt-words N] [--warmup N]
-Rounds alternate direct / through Jinference so that both see the same machine load. Prints, per target and
+           [--prompt-words N] [--warmup N] [--also NAME URL MODEL ...] [--interleave] [--ttft-first-event]
+Rounds alternate direct / through Jinference (and any --also targets, e.g. xllamacpp or the in-JVM backend) so that
+all see the same machine load. Prints, per target and
 concurrency, the completion-token throughput, the p50/p90 request latency (time to the last byte) and, when
 streaming, the p50 time to the first token; then the ratios and the added p50s. --seconds caps each run's length
 (a smoke run). --prompt-words N makes the prompt N words longer and turns llama-server's prompt cache off for the
@@ -21,6 +22,11 @@ from urllib.parse import urlparse
 
 FILLER = ("the quick brown fox jumps over the lazy dog while a river runs past old stone walls and green hills "
           "under a wide sky ").split()
+
+
+# --ttft-first-event: time to the first event rather than to the first non-empty content (a random-weight checkpoint
+# whose tokenizer is smaller than its vocabulary streams empty strings).
+FIRST_EVENT = [False]
 
 
 def prompt(words):
@@ -42,8 +48,8 @@ def one_request(url, model, max_tokens, stream, prompt_words=0):
         chunks = []
         for line in iter(response.readline, b""):
             chunks.append(line)
-            if first_token is None and line.startswith(b"data: {") and b'"content":"' in line \
-                    and b'"content":""' not in line:
+            if first_token is None and line.startswith(b"data: {") and (FIRST_EVENT[0] or (
+                    b'"content":"' in line and b'"content":""' not in line)):
                 first_token = time.perf_counter() - started
         data = b"".join(chunks)
     else:
@@ -109,26 +115,55 @@ def main():
     parser.add_argument("--warmup", type=int, default=200,
                         help="short requests sent to both targets first, so that a freshly started JVM has compiled "
                              "its request path (a server runs for hours; its first requests are interpreted)")
+    parser.add_argument("--also", nargs=3, action="append", default=[], metavar=("NAME", "URL", "MODEL"),
+                        help="a further target measured in the same alternating rounds and compared with direct")
+    parser.add_argument("--interleave", action="store_true",
+                        help="at concurrency 1, alternate the targets request by request instead of in blocks")
+    parser.add_argument("--ttft-first-event", action="store_true",
+                        help="time to first token = time to the first streamed event, whatever its content")
     args = parser.parse_args()
+    FIRST_EVENT[0] = args.ttft_first_event
+    args.targets = [("direct", args.direct_url, args.direct_model),
+                    ("jinference", args.jinference_url, args.jinference_model)] + [tuple(t) for t in args.also]
     for _ in range(max(1, args.warmup)):
-        one_request(args.direct_url, args.direct_model, 4, args.stream)
-        one_request(args.jinference_url, args.jinference_model, 4, args.stream)
+        for _name, url, model in args.targets:
+            one_request(url, model, 4, args.stream)
     for concurrency in [int(level) for level in args.concurrency.split(",")]:
         measure(args, concurrency)
 
 
+def interleaved(args):
+    """One round of single requests alternating target by target: (throughput, latencies, first tokens, prompt
+    throughput) per target, each throughput over the time spent on that target's requests."""
+    spent = {name: [0.0, 0, 0, [], []] for name, _url, _model in args.targets}
+    for _ in range(args.requests):
+        for name, url, model in args.targets:
+            elapsed, (completion, prompt_tokens), first_token = one_request(url, model, args.max_tokens, args.stream,
+                                                                            args.prompt_words)
+            total = spent[name]
+            total[0] += elapsed
+            total[1] += completion
+            total[2] += prompt_tokens
+            total[3].append(elapsed)
+            if first_token is not None:
+                total[4].append(first_token)
+    return {name: (c / t, lat, ft, p / t) for name, (t, c, p, lat, ft) in spent.items()}
+
+
 def measure(args, concurrency):
-    results = {"direct": ([], [], [], []), "jinference": ([], [], [], [])}
+    results = {name: ([], [], [], []) for name, _url, _model in args.targets}
     for _ in range(args.rounds):
-        for name, url, model in (("direct", args.direct_url, args.direct_model),
-                                 ("jinference", args.jinference_url, args.jinference_model)):
-            throughput, latencies, first_tokens, prompt_throughput = run(url, model, concurrency, args)
+        alternating = interleaved(args) if args.interleave and concurrency == 1 else None
+        for name, url, model in args.targets:
+            throughput, latencies, first_tokens, prompt_throughput = alternating[name] if alternating \
+                else run(url, model, concurrency, args)
             results[name][0].append(throughput)
             results[name][1].extend(latencies)
             results[name][2].extend(first_tokens)
             results[name][3].append(prompt_throughput)
-    print("load: %d requests x %d rounds, concurrency %d, max_tokens %d, stream %s, prompt words +%d"
-          % (args.requests, args.rounds, concurrency, args.max_tokens, args.stream, args.prompt_words))
+    print("load: %d requests x %d rounds, concurrency %d, max_tokens %d, stream %s, prompt words +%d%s"
+          % (args.requests, args.rounds, concurrency, args.max_tokens, args.stream, args.prompt_words,
+             ", alternating request by request" if args.interleave and concurrency == 1 else ""))
     summary = {}
     for name, (throughputs, latencies, first_tokens, prompt_throughputs) in results.items():
         latencies.sort()
@@ -138,12 +173,14 @@ def measure(args, concurrency):
         tps = statistics.median(throughputs)
         prompt_tps = statistics.median(prompt_throughputs)
         summary[name] = (tps, p50, ttft, prompt_tps)
-        print("%-10s throughput %8.1f completion tokens/s (median of rounds)   prompt %8.1f tokens/s   p50 %8.2f ms"
+        print("%-14s throughput %8.1f completion tokens/s (median of rounds)   prompt %8.1f tokens/s   p50 %8.2f ms"
               "   p90 %8.2f ms   TTFT p50 %8.2f ms" % (name, tps, prompt_tps, p50, p90, ttft))
-    direct, through = summary["direct"], summary["jinference"]
-    print("ratio jinference/direct throughput: %.3f   prompt: %.3f   added p50: %+.2f ms   added TTFT p50: %+.2f ms"
-          % (through[0] / direct[0], through[3] / direct[3] if direct[3] else float("nan"), through[1] - direct[1],
-             through[2] - direct[2]))
+    direct = summary["direct"]
+    for name, through in summary.items():
+        if name != "direct":
+            print("ratio %s/direct throughput: %.3f   prompt: %.3f   added p50: %+.2f ms   added TTFT p50: %+.2f ms"
+                  % (name, through[0] / direct[0], through[3] / direct[3] if direct[3] else float("nan"),
+                     through[1] - direct[1], through[2] - direct[2]))
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ public final class RestServer implements AutoCloseable {
         RequestGuard guard = new RequestGuard(security, BindPolicy.isLoopback(host), new PromptBound(models));
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.jetty.addConnector((server, http) -> SelectorAcceptingConnector.create(server, http, host, port));
             config.http.maxRequestSize = security.maxJsonBytes();
             if (!security.corsOrigins().isEmpty()) {
                 config.registerPlugin(new CorsPlugin(cors -> cors.addRule(rule -> {
