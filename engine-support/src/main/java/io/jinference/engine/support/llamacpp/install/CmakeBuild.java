@@ -32,11 +32,25 @@ final class CmakeBuild {
         this.progress = progress;
     }
 
-    /** The configure flags for a build number and the backend's own flags. */
-    static List<String> flags(int build, List<String> backendFlags) {
+    /**
+     * On x86-64, ggml's CPU backend is compiled with {@code -march=native}, which on a CPU with Intel AMX (Sapphire
+     * Rapids and later) turns on ggml's AMX matrix kernels. In b11434 those execute tile instructions on worker
+     * threads that never asked the kernel for AMX state, and llama-server dies with SIGILL on its first matrix
+     * multiplication (seen on this project's CI machines; upstream: ggml-org/llama.cpp pull request 26954). These
+     * compiler flags leave those kernels out and keep every other native instruction set (AVX-512, VNNI).
+     */
+    static final List<String> X86_WITHOUT_AMX = List.of(
+            "-DCMAKE_C_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16",
+            "-DCMAKE_CXX_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16");
+
+    /** The configure flags for a build number, the host's CPU architecture and the backend's own flags. */
+    static List<String> flags(int build, String cpuArch, List<String> backendFlags) {
         List<String> flags = new ArrayList<>(List.of("-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_BUILD_TESTS=OFF",
                 "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_USE_PREBUILT_UI=OFF", "-DLLAMA_BUILD_NUMBER=" + build,
                 "-DLLAMA_CURL=OFF"));
+        if (cpuArch.equals("amd64") || cpuArch.equals("x86_64")) {
+            flags.addAll(X86_WITHOUT_AMX);
+        }
         flags.addAll(backendFlags);
         return flags;
     }

@@ -41,7 +41,8 @@ public final class LlamaCppInstaller {
      * @throws IllegalStateException when the GPU backend's toolchain is missing
      */
     public LlamaServerRuntime install(InstallOptions options) throws IOException {
-        List<String> flags = CmakeBuild.flags(options.build(), toolchain.flags(options.backend()));
+        List<String> flags = CmakeBuild.flags(options.build(), System.getProperty("os.arch"),
+                toolchain.flags(options.backend()));
         Files.createDirectories(options.buildRoot());
         String sha256 = sdist(options);
         Path source = options.sourceDir();

@@ -15,7 +15,7 @@ final class CmakeBuildTest {
 
     @Test
     void theCpuCommandsAreTheOnesTheCiCacheWasBuiltWith() {
-        List<String> flags = CmakeBuild.flags(11434, List.of());
+        List<String> flags = CmakeBuild.flags(11434, "aarch64", List.of());
 
         assertThat(String.join(" ", CmakeBuild.configureCommand(Path.of("source"), Path.of("build-cpu"), flags)))
                 .isEqualTo("cmake -S source -B build-cpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLAMA_BUILD_TESTS=OFF"
@@ -23,6 +23,17 @@ final class CmakeBuildTest {
                         + " -DLLAMA_CURL=OFF");
         assertThat(CmakeBuild.buildCommand(Path.of("build-cpu"), 2))
                 .containsExactly("cmake", "--build", "build-cpu", "--target", "llama-server", "-j", "2");
+    }
+
+    /** ggml's AMX kernels die with SIGILL in b11434 (see {@link CmakeBuild#X86_WITHOUT_AMX}); x86-64 leaves them out. */
+    @Test
+    void anX86BuildLeavesOutTheAmxKernels() {
+        for (String arch : List.of("amd64", "x86_64")) {
+            assertThat(CmakeBuild.flags(11434, arch, List.of("-DGGML_CUDA=ON"))).containsSubsequence(
+                    "-DLLAMA_CURL=OFF", "-DCMAKE_C_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16",
+                    "-DCMAKE_CXX_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16", "-DGGML_CUDA=ON");
+        }
+        assertThat(String.join(" ", CmakeBuild.flags(11434, "aarch64", List.of()))).doesNotContain("amx");
     }
 
     @Test
@@ -39,12 +50,16 @@ final class CmakeBuildTest {
                 LLAMA_BUILD_NUMBER:UNINITIALIZED=11434
                 LLAMA_CURL:BOOL=OFF
                 GGML_CUDA:BOOL=OFF
+                CMAKE_C_FLAGS:STRING=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+                CMAKE_CXX_FLAGS:STRING=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16
                 """);
 
-        assertThat(CmakeBuild.configuredWith(dir, CmakeBuild.flags(11434, List.of()))).isTrue();
-        assertThat(CmakeBuild.configuredWith(dir, CmakeBuild.flags(11435, List.of()))).isFalse();
-        assertThat(CmakeBuild.configuredWith(dir, CmakeBuild.flags(11434, List.of("-DGGML_CUDA=ON")))).isFalse();
-        assertThat(CmakeBuild.configuredWith(dir.resolve("absent"), CmakeBuild.flags(11434, List.of()))).isFalse();
+        assertThat(CmakeBuild.configuredWith(dir, CmakeBuild.flags(11434, "amd64", List.of()))).isTrue();
+        assertThat(CmakeBuild.configuredWith(dir, CmakeBuild.flags(11435, "amd64", List.of()))).isFalse();
+        assertThat(CmakeBuild.configuredWith(dir, CmakeBuild.flags(11434, "amd64", List.of("-DGGML_CUDA=ON"))))
+                .isFalse();
+        assertThat(CmakeBuild.configuredWith(dir.resolve("absent"), CmakeBuild.flags(11434, "amd64", List.of())))
+                .isFalse();
     }
 
     @Test

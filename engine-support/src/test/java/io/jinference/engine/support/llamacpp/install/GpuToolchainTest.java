@@ -27,7 +27,7 @@ final class GpuToolchainTest {
         GpuToolchain toolchain = new GpuToolchain(standInCudaMachine("9.0\n", true), "Linux");
 
         assertThat(toolchain.flags("cuda")).containsExactly("-DGGML_CUDA=ON", "-DCMAKE_CUDA_ARCHITECTURES=90");
-        assertThat(CmakeBuild.flags(11434, toolchain.flags("cuda"))).endsWith("-DLLAMA_CURL=OFF", "-DGGML_CUDA=ON",
+        assertThat(CmakeBuild.flags(11434, "amd64", toolchain.flags("cuda"))).endsWith("-DGGML_CUDA=ON",
                 "-DCMAKE_CUDA_ARCHITECTURES=90");
     }
 
