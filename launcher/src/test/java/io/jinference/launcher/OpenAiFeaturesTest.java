@@ -131,6 +131,39 @@ final class OpenAiFeaturesTest {
         assertThat(echo.json().at("/error/message").asText()).contains("echo").contains("(server)");
     }
 
+    /**
+     * llama-server reads its own keys (cache_prompt, ignore_eos) from the body it is given; the in-JVM backend reads
+     * only ignore_eos, which it declares, so any other key it would drop is a 400 naming key and engine.
+     */
+    @Test
+    void keysTheInJvmBackendWouldNotReadAreA400AndThoseItReadsWork() {
+        Http.Answer unread = chat("jvm", Map.of("cache_prompt", false, "foo_bar", 1));
+        assertThat(unread.status()).as(unread.body()).isEqualTo(400);
+        JsonNode error = unread.json().path("error");
+        assertThat(error.path("param").asText()).isEqualTo("cache_prompt");
+        assertThat(error.path("message").asText()).contains("cache_prompt, foo_bar").contains("(jvm)");
+        Http.Answer completion = http.post("/v1/completions", Map.of("model", "jvm", "prompt", "Paris is",
+                "max_tokens", 2, "suffix", "."));
+        assertThat(completion.status()).as(completion.body()).isEqualTo(400);
+        assertThat(completion.json().at("/error/param").asText()).isEqualTo("suffix");
+
+        for (String uid : List.of("server", "jvm")) {
+            // "Hi" with greedy decoding ends long before 40 tokens unless the end-of-sequence token is ignored
+            Map<String, Object> keys = new HashMap<>(Map.of("messages", List.of(Map.of("role", "user", "content",
+                    "Hi")), "max_tokens", 40, "ignore_eos", true, "user", "someone@example.com"));
+            if (uid.equals("server")) {
+                keys.put("cache_prompt", false);
+            }
+            Http.Answer long40 = chat(uid, keys);
+            assertThat(long40.status()).as(uid + ": " + long40.body()).isEqualTo(200);
+            assertThat(long40.json().at("/usage/completion_tokens").asInt()).as(uid).isEqualTo(40);
+            assertThat(long40.json().at("/choices/0/finish_reason").asText()).as(uid).isEqualTo("length");
+        }
+        Http.Answer notBoolean = chat("jvm", Map.of("ignore_eos", "yes"));
+        assertThat(notBoolean.status()).as(notBoolean.body()).isEqualTo(400);
+        assertThat(notBoolean.json().at("/error/message").asText()).contains("ignore_eos");
+    }
+
     @Test
     void logprobsFromTheServerBackendAndEchoFromTheHost() {
         Http.Answer answer = chat("server", Map.of("logprobs", true, "top_logprobs", 2, "max_tokens", 4));

@@ -44,11 +44,11 @@ final class ChatCompletionsHandler {
                         client)) {
             try {
                 if (request.usesTools() && request.toolChoice().forced()) {
-                    forcedToolCalls(ctx, model, body, request, options, client);
+                    forcedToolCalls(ctx, instance, model, body, request, options, client);
                 } else if (options.n() > 1 && !options.stream()) {
                     severalChoices(ctx, instance, model, body, request, options, client);
                 } else if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
-                    List<GenerationResponder.ChoiceJob> choices = choices(model, request, options,
+                    List<GenerationResponder.ChoiceJob> choices = choices(instance, model, request, options,
                             AutoToolCalls.format(instance, model, request));
                     GenerationResponder.respond(ctx, client, options,
                             new OpenAiShape.Chat(uid, request.output().logprobs()), choices);
@@ -67,7 +67,7 @@ final class ChatCompletionsHandler {
             GenerationOptions options, ClientConnection client) {
         JsonNode answer = ChoicesFanOut.answer(Observed.of(ctx), model, PATH, body, options.model(), client, options.n());
         if (answer == null) {
-            List<GenerationResponder.ChoiceJob> choices = choices(model, request, options,
+            List<GenerationResponder.ChoiceJob> choices = choices(instance, model, request, options,
                     AutoToolCalls.format(instance, model, request));
             GenerationResponder.respond(ctx, client, options,
                     new OpenAiShape.Chat(options.model(), request.output().logprobs()), choices);
@@ -76,15 +76,15 @@ final class ChatCompletionsHandler {
         }
     }
 
-    private static void forcedToolCalls(Context ctx, RunningModel model, ObjectNode body, ChatRequest request,
-            GenerationOptions options, ClientConnection client) {
+    private static void forcedToolCalls(Context ctx, ModelInstance instance, RunningModel model, ObjectNode body,
+            ChatRequest request, GenerationOptions options, ClientConnection client) {
         JsonNode answer = ChoicesFanOut.answer(Observed.of(ctx), model, PATH, ForcedToolCalls.constrainedBody(body, request),
                 options.model(), client, options.n());
         if (answer == null) {
             ChatRequest constrained = ForcedToolCalls.constrained(request);
             Map<String, Object> whole = GenerationResponder.whole(client,
                     new OpenAiShape.Chat(options.model(), request.output().logprobs()),
-                    choices(model, constrained, options, Optional.empty()), Observed.of(ctx));
+                    choices(instance, model, constrained, options, Optional.empty()), Observed.of(ctx));
             answer = whole == null ? null : Json.MAPPER.valueToTree(whole);
         }
         if (answer == null || answer.isMissingNode() || client.gone()) {
@@ -100,10 +100,12 @@ final class ChatCompletionsHandler {
 
     /**
      * {@code n} choices; with a seed, each samples with its own (seed, seed + 1, …), else they would be equal. With
-     * a tool-call format, each choice's calls are read out of its text ({@link AutoToolCalls}).
+     * a tool-call format, each choice's calls are read out of its text ({@link AutoToolCalls}). Only for a model
+     * served in this process, which reads no key it does not know ({@link UnreadParameters}).
      */
-    private static List<GenerationResponder.ChoiceJob> choices(RunningModel model, ChatRequest request,
-            GenerationOptions options, Optional<ToolCallFormat> toolCalls) {
+    private static List<GenerationResponder.ChoiceJob> choices(ModelInstance instance, RunningModel model,
+            ChatRequest request, GenerationOptions options, Optional<ToolCallFormat> toolCalls) {
+        UnreadParameters.refuse(instance, request.sampling());
         List<GenerationResponder.ChoiceJob> choices = new ArrayList<>();
         for (int i = 0; i < options.n(); i++) {
             Long seed = request.sampling().seed();

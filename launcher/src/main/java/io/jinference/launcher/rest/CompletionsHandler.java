@@ -51,7 +51,8 @@ final class CompletionsHandler {
             try {
                 if (!OpenAiPassThrough.forward(ctx, model, PATH, body, uid, client)) {
                     GenerationResponder.respond(ctx, client, options,
-                            new OpenAiShape.Completion(uid, logprobs != null), choices(model, request, options.n()));
+                            new OpenAiShape.Completion(uid, logprobs != null),
+                            choices(instance, model, request, options.n()));
                 }
             } catch (RuntimeException e) {
                 // An aborted request fails however its cancellation surfaced (a closed upstream reads as 503).
@@ -62,8 +63,10 @@ final class CompletionsHandler {
         }
     }
 
-    private static List<GenerationResponder.ChoiceJob> choices(RunningModel model, CompletionRequest request,
-            int n) {
+    /** The choices of a model served in this process, which reads no key it does not know ({@link UnreadParameters}). */
+    private static List<GenerationResponder.ChoiceJob> choices(ModelInstance instance, RunningModel model,
+            CompletionRequest request, int n) {
+        UnreadParameters.refuse(instance, request.sampling());
         List<GenerationResponder.ChoiceJob> choices = new ArrayList<>();
         for (int p = 0; p < request.prompts().size(); p++) {
             // The host writes the echo itself, so the engine is asked for the completion only.

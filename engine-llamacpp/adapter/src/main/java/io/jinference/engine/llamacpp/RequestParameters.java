@@ -65,6 +65,9 @@ final class RequestParameters {
             // llama.cpp's seed is a uint32; keep the low 32 bits of larger seeds
             parameters.setSeed((int) seed.longValue());
         }
+        if (ignoreEos(sampling)) {
+            parameters.setIgnoreEos(true);
+        }
         Set<String> stop = new LinkedHashSet<>(sampling.stop());
         stop.addAll(familyStop);
         stop.removeIf(String::isEmpty);
@@ -72,6 +75,19 @@ final class RequestParameters {
             parameters.setStopStrings(stop.toArray(String[]::new));
         }
         return parameters;
+    }
+
+    /**
+     * vLLM's and llama-server's {@code ignore_eos}: generate until {@code max_tokens} even past the end-of-sequence
+     * token. The one request key outside {@link SamplingParams}'s own that this engine reads; it declares it among
+     * its capability's abilities so that the host lets it through.
+     */
+    private static boolean ignoreEos(SamplingParams sampling) {
+        Object value = sampling.extra().get("ignore_eos");
+        if (value != null && !(value instanceof Boolean)) {
+            throw invalid("ignore_eos must be true or false, got " + value);
+        }
+        return Boolean.TRUE.equals(value);
     }
 
     private static Double nonNegative(String name, Double value) {

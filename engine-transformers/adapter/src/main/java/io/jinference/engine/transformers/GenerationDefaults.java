@@ -35,7 +35,13 @@ record GenerationDefaults(boolean doSample, double temperature, double topP, int
         double p = params.topP() != null ? params.topP() : topP;
         int k = params.topK() != null ? params.topK() : topK;
         double penalty = params.repetitionPenalty() != null ? params.repetitionPenalty() : repetitionPenalty;
-        return new Sampler(t, p, k, penalty, params.seed());
+        Sampler.Penalties penalties = new Sampler.Penalties(orZero(params.presencePenalty()),
+                orZero(params.frequencyPenalty()), params.logitBias());
+        return new Sampler(t, p, k, penalty, penalties, params.seed());
+    }
+
+    private static double orZero(Double value) {
+        return value == null ? 0 : value;
     }
 
     private static void addIds(Set<Long> ids, JsonElement value) {

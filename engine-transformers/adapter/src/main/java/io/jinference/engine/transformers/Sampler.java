@@ -2,24 +2,36 @@ package io.jinference.engine.transformers;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * Picks the next token from float32 logits with transformers' processor order: repetition penalty, then (when
- * sampling) temperature, top-k and top-p. Temperature 0 means greedy.
+ * sampling) temperature, top-k and top-p. Temperature 0 means greedy. Before them, as vLLM applies OpenAI's
+ * parameters: {@code logit_bias} is added, and the presence and frequency penalties are taken off each token this
+ * sampler has already picked (the generated text, not the prompt), once and once per pick.
  */
 final class Sampler {
     private final double temperature;
     private final double topP;
     private final int topK;
     private final double repetitionPenalty;
+    private final Penalties penalties;
     private final Random random;
+    /** How often each token id has been picked so far, for the presence and frequency penalties. */
+    private final Map<Integer, Integer> picked = new HashMap<>();
 
-    Sampler(double temperature, double topP, int topK, double repetitionPenalty, Long seed) {
+    /** OpenAI's additive adjustments; zero and empty leave the logits as they are. */
+    record Penalties(double presence, double frequency, Map<Integer, Double> logitBias) {
+    }
+
+    Sampler(double temperature, double topP, int topK, double repetitionPenalty, Penalties penalties, Long seed) {
         this.temperature = temperature;
         this.topP = topP;
         this.topK = topK;
         this.repetitionPenalty = repetitionPenalty;
+        this.penalties = penalties;
         this.random = seed == null ? new Random() : new Random(seed);
     }
 
@@ -29,12 +41,22 @@ final class Sampler {
 
     /** Chooses a token; {@code seen} holds every prompt and generated token, for the repetition penalty. */
     int next(float[] logits, BitSet seen) {
+        penalties.logitBias().forEach((id, bias) -> {
+            if (id >= 0 && id < logits.length) {
+                logits[id] += bias.floatValue();
+            }
+        });
+        if (penalties.presence() != 0 || penalties.frequency() != 0) {
+            picked.forEach((id, count) -> logits[id] -= (float) (penalties.presence() + penalties.frequency() * count));
+        }
         if (repetitionPenalty != 1.0) {
             for (int id = seen.nextSetBit(0); id >= 0 && id < logits.length; id = seen.nextSetBit(id + 1)) {
                 logits[id] = (float) (logits[id] < 0 ? logits[id] * repetitionPenalty : logits[id] / repetitionPenalty);
             }
         }
-        return greedy() ? argMax(logits) : sample(logits);
+        int token = greedy() ? argMax(logits) : sample(logits);
+        picked.merge(token, 1, Integer::sum);
+        return token;
     }
 
     static int argMax(float[] logits) {

@@ -93,6 +93,7 @@ final class TransformersModel implements RunningModel {
         }
         maxTokens = Math.min(maxTokens, contextLength - prompt.length);
         Sampler sampler = defaults.sampler(sampling);
+        boolean ignoreEos = ignoreEos(sampling);
         List<String> stops = new ArrayList<>(sampling.stop());
         stops.addAll(familyStops);
         queue.lock();
@@ -101,13 +102,29 @@ final class TransformersModel implements RunningModel {
                 throw new EngineException(EngineException.Kind.UNAVAILABLE, "The model was terminated");
             }
             int limit = maxTokens;
-            return DjlRuntime.call(() -> run(prompt, limit, sampler, new TextStream(tokenizer, stops, sink), sink));
+            return DjlRuntime.call(() -> run(prompt, limit, sampler, ignoreEos, new TextStream(tokenizer, stops, sink),
+                    sink));
         } finally {
             queue.unlock();
         }
     }
 
-    private Generation run(long[] prompt, int maxTokens, Sampler sampler, TextStream text, TokenSink sink) {
+    /**
+     * vLLM's {@code ignore_eos}: generate until {@code max_tokens} even past the end-of-sequence token. The one
+     * request key outside {@link SamplingParams}'s own that this engine reads; it declares it among its capability's
+     * abilities so that the host lets it through.
+     */
+    private static boolean ignoreEos(SamplingParams sampling) {
+        Object value = sampling.extra().get("ignore_eos");
+        if (value != null && !(value instanceof Boolean)) {
+            throw new EngineException(EngineException.Kind.INVALID_REQUEST,
+                    "ignore_eos must be true or false, got " + value);
+        }
+        return Boolean.TRUE.equals(value);
+    }
+
+    private Generation run(long[] prompt, int maxTokens, Sampler sampler, boolean ignoreEos, TextStream text,
+            TokenSink sink) {
         BitSet seen = new BitSet();
         for (long id : prompt) {
             seen.set((int) id);
@@ -128,7 +145,7 @@ final class TransformersModel implements RunningModel {
                 int token = sampler.next(logits, seen);
                 generated++;
                 seen.set(token);
-                if (stopTokenIds.contains((long) token)) {
+                if (!ignoreEos && stopTokenIds.contains((long) token)) {
                     reason = FinishReason.STOP;
                     break;
                 }

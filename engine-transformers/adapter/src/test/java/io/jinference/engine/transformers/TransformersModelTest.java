@@ -95,6 +95,28 @@ class TransformersModelTest {
         assertThat(generation.usage().completionTokens()).isEqualTo(3);
     }
 
+    /**
+     * A logit bias on the end-of-sequence token (259) makes greedy decoding pick it at once, which ends the
+     * generation; with ignore_eos it goes on to max_tokens.
+     */
+    @Test
+    void logitBiasAndIgnoreEos() {
+        Map<Integer, Double> eosFirst = Map.of(259, 100.0);
+        Generation plain = model.complete(new CompletionRequest(PROMPT, new SamplingParams(8, 0.0, null, null, null,
+                List.of(), null, null, null, eosFirst, Map.of())), new RecordingSink());
+        assertThat(plain.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(plain.usage().completionTokens()).isEqualTo(1);
+        Generation ignored = model.complete(new CompletionRequest(PROMPT, new SamplingParams(8, 0.0, null, null,
+                null, List.of(), null, null, null, eosFirst, Map.of("ignore_eos", true))), new RecordingSink());
+        assertThat(ignored.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(ignored.usage().completionTokens()).isEqualTo(8);
+
+        SamplingParams notBoolean = new SamplingParams(4, 0.0, null, null, null, List.of(), null,
+                Map.of("ignore_eos", "yes"));
+        assertThatThrownBy(() -> model.complete(new CompletionRequest(PROMPT, notBoolean), new RecordingSink()))
+                .isInstanceOf(EngineException.class).hasMessageContaining("ignore_eos");
+    }
+
     @Test
     void stopStringCutsTheTextBeforeIt() {
         String stop = greedyText.substring(3, 5);
