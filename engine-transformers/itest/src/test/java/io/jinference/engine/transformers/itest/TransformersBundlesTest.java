@@ -91,7 +91,8 @@ class TransformersBundlesTest {
         assertThat(attributes.get(EngineNamespace.FORMATS)).asInstanceOf(LIST).containsExactly("pytorch");
         assertThat(attributes.get("quantizations.pytorch")).asInstanceOf(LIST).containsExactly("none");
         assertThat(attributes.get(EngineNamespace.DEVICES)).asInstanceOf(LIST).containsExactly("cpu");
-        assertThat(attributes.get(EngineNamespace.ABILITIES)).asInstanceOf(LIST).containsExactly("generate", "chat", "tools");
+        assertThat(attributes.get(EngineNamespace.ABILITIES)).asInstanceOf(LIST)
+                .containsExactly("generate", "chat", "tools", "ignore_eos");
         assertThat(attributes.get(EngineNamespace.ARCHITECTURES)).asInstanceOf(LIST).containsExactly(
                 "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM");
     }
