@@ -19,7 +19,9 @@ if [ ! -f "$JINFERENCE_TINY_CHECKPOINT/config.json" ]; then
   exit 2
 fi
 classpath_file=$root/hub/target/stand-in.classpath
-(cd "$root" && ./mvnw -B -q -pl hub dependency:build-classpath -Dmdep.outputFile="$classpath_file" >&2)
+# -am and compile: the framework comes from this checkout's build, not from a local Maven repository that a fresh
+# machine does not have (the hub module's file is written last, so it is the one left).
+(cd "$root" && ./mvnw -B -q -pl hub -am compile dependency:build-classpath -Dmdep.outputFile="$classpath_file" >&2)
 export JINFERENCE_STANDIN_CP=$root/hub/target/test-classes:$root/hub/target/classes:$(cat "$classpath_file")
 mapfile -t requirements < <(grep -Ev '^\s*(#|$)' "$root/hub-interop/requirements.txt")
 python=$("$root/scripts/python-env.sh" hub-interop "${requirements[@]}" | tail -n 1)

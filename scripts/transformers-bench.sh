@@ -10,7 +10,7 @@ threads=${BENCH_THREADS:-2}
 export BENCH_THREADS=$threads
 "$root/scripts/transformers-reference.sh" bench "$folder"
 cd "$root"
-./mvnw -q -o test-compile dependency:build-classpath -pl engine-transformers/adapter \
+./mvnw -q -o test-compile dependency:build-classpath -pl engine-transformers/adapter -am \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 adapter=engine-transformers/adapter
 java -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
