@@ -36,8 +36,8 @@ final class CmakeBuild {
      * On x86-64, ggml's CPU backend is compiled with {@code -march=native}, which on a CPU with Intel AMX (Sapphire
      * Rapids and later) turns on ggml's AMX matrix kernels. In b11434 those execute tile instructions on worker
      * threads that never asked the kernel for AMX state, and llama-server dies with SIGILL on its first matrix
-     * multiplication (seen on this project's 2-core build machine, an AMX Xeon; upstream: ggml-org/llama.cpp pull request 26954). These
-     * compiler flags leave those kernels out and keep every other native instruction set (AVX-512, VNNI).
+     * multiplication (seen on this project's 2-core build machine, an AMX Xeon; upstream: ggml-org/llama.cpp pull
+     * request 26954). These compiler flags leave those kernels out and keep every other native instruction set.
      */
     static final List<String> X86_WITHOUT_AMX = List.of(
             "-DCMAKE_C_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16",
