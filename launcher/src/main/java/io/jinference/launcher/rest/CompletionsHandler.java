@@ -63,7 +63,7 @@ final class CompletionsHandler {
         }
     }
 
-    /** The choices of a model served in this process, which reads no key it does not know ({@link UnreadParameters}). */
+    /** The choices of a model served in this process, which reads no unknown key ({@link UnreadParameters}). */
     private static List<GenerationResponder.ChoiceJob> choices(ModelInstance instance, RunningModel model,
             CompletionRequest request, int n) {
         UnreadParameters.refuse(instance, request.sampling());

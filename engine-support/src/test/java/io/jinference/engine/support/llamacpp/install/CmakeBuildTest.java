@@ -25,7 +25,7 @@ final class CmakeBuildTest {
                 .containsExactly("cmake", "--build", "build-cpu", "--target", "llama-server", "-j", "2");
     }
 
-    /** ggml's AMX kernels die with SIGILL in b11434 (see {@link CmakeBuild#X86_WITHOUT_AMX}); x86-64 leaves them out. */
+    /** ggml's AMX kernels die with SIGILL in b11434 ({@link CmakeBuild#X86_WITHOUT_AMX}); x86-64 leaves them out. */
     @Test
     void anX86BuildLeavesOutTheAmxKernels() {
         for (String arch : List.of("amd64", "x86_64")) {
