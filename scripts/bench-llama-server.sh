@@ -10,10 +10,11 @@
 # Jinference's in-JVM backend (java-llama.cpp in a model host).
 # Environment: ROUNDS (3), REQUESTS (12), THREADS (2), DECODE_TOKENS (64), PROMPT_WORDS (400), LAUNCH_ENGINE
 # (llama.cpp, pinned to the server backend; set it empty to name no engine and let the selection choose, as on a GPU host),
-# XLLAMACPP (1; 0 leaves the column out), JVM_CONTRAST (1 for SmolLM2 only; 0 leaves it out), MODELS (smollm2 big).
+# XLLAMACPP (1; 0 leaves the column out), JVM_CONTRAST (1 for SmolLM2 only; 0 leaves it out), MODELS (smollm2 big),
+# WARMUP (3000 one-token requests per target before the first model, see bench-proxy.py).
 source "$(dirname "$0")/bench-prelude.sh"
 rounds=${ROUNDS:-3} requests=${REQUESTS:-12} threads=${THREADS:-2}
-decode_tokens=${DECODE_TOKENS:-64} prompt_words=${PROMPT_WORDS:-400} warmup=${WARMUP:-200}
+decode_tokens=${DECODE_TOKENS:-64} prompt_words=${PROMPT_WORDS:-400} warmup=${WARMUP:-3000}
 xllamacpp=${XLLAMACPP:-1} jvm_contrast=${JVM_CONTRAST:-1}
 
 smollm2=$(scripts/fetch-smollm2.sh)

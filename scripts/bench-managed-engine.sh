@@ -11,7 +11,7 @@
 # The engine computes on one thread (vLLM's OpenMP threads bound to core 0 by VLLM_CPU_OMP_THREADS_BIND; torch's
 # OMP_NUM_THREADS=1 for the Python backend), so the client and Jinference's JVM have the other core, as an engine on
 # its own GPU leaves the host's cores to the server.
-# Environment: ENGINE (vLLM | Transformers), ROUNDS (3), REQUESTS (16), DECODE_TOKENS (32), WARMUP (200).
+# Environment: ENGINE (vLLM | Transformers), ROUNDS (3), REQUESTS (16), DECODE_TOKENS (32), WARMUP (3000, see bench-proxy.py).
 source "$(dirname "$0")/bench-prelude.sh"
 rounds=${ROUNDS:-3} requests=${REQUESTS:-16} decode_tokens=${DECODE_TOKENS:-32}
 engine=${ENGINE:-vLLM}
@@ -42,7 +42,7 @@ curl -sf "$base/v1/models" -H 'Content-Type: application/json' -d "{\"model_name
 direct=$(curl -sf "$base/v1/models/$uid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["engine_details"]["server_url"])')
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $engine at $direct (one compute thread), Jinference at $base"
 python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1,4 \
-  --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup "${WARMUP:-200}" --ttft-first-event
+  --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup "${WARMUP:-3000}" --ttft-first-event
 python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --concurrency 1,4 \
   --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup 1
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
