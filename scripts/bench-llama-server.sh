@@ -11,9 +11,11 @@
 # Environment: ROUNDS (3), REQUESTS (12), THREADS (2), DECODE_TOKENS (64), PROMPT_WORDS (400), LAUNCH_ENGINE
 # (llama.cpp, pinned to the server backend; set it empty to name no engine and let the selection choose, as on a GPU host),
 # XLLAMACPP (1; 0 leaves the column out), JVM_CONTRAST (1 for SmolLM2 only; 0 leaves it out), MODELS (smollm2 big),
-# WARMUP (3000 one-token requests per target before the first model, see bench-proxy.py).
+# WARMUP (3000 one-token requests per target before the first model, see bench-proxy.py), BIG_REQUESTS (REQUESTS:
+# the 1.4B model's requests per round; it decodes about 7x slower).
 source "$(dirname "$0")/bench-prelude.sh"
 rounds=${ROUNDS:-3} requests=${REQUESTS:-12} threads=${THREADS:-2}
+declare -A model_requests=([smollm2]=$requests [big]=${BIG_REQUESTS:-$requests})
 decode_tokens=${DECODE_TOKENS:-64} prompt_words=${PROMPT_WORDS:-400} warmup=${WARMUP:-3000}
 xllamacpp=${XLLAMACPP:-1} jvm_contrast=${JVM_CONTRAST:-1}
 
@@ -74,7 +76,7 @@ for name in ${MODELS:-smollm2 big}; do
   fi
   # The first model's warm-up lets the fresh Jinference JVM compile its request path; later ones need none.
   python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1,8 \
-    --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup "$warmup" "${also[@]}"
+    --max-tokens "$decode_tokens" --rounds "$rounds" --requests "${model_requests[$name]}" --warmup "$warmup" "${also[@]}"
   warmup=1
   python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1 \
     --max-tokens 1 --prompt-words "$prompt_words" --rounds "$rounds" --requests 4 --warmup 1 "${prefill_also[@]}"
