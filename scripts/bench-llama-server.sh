@@ -12,12 +12,13 @@
 # (llama.cpp, pinned to the server backend; set it empty to name no engine and let the selection choose, as on a GPU host),
 # XLLAMACPP (1; 0 leaves the column out), JVM_CONTRAST (1 for SmolLM2 only; 0 leaves it out), MODELS (smollm2 big),
 # WARMUP (3000 one-token requests per target before the first model, see bench-proxy.py), BIG_REQUESTS (REQUESTS:
-# the 1.4B model's requests per round; it decodes about 7x slower).
+# the 1.4B model's requests per round; it decodes about 7x slower), TTFT_REQUESTS (60 per target in the last row:
+# time to first token, two-token streams alternating request by request).
 source "$(dirname "$0")/bench-prelude.sh"
 rounds=${ROUNDS:-3} requests=${REQUESTS:-12} threads=${THREADS:-2}
 declare -A model_requests=([smollm2]=$requests [big]=${BIG_REQUESTS:-$requests})
 decode_tokens=${DECODE_TOKENS:-64} prompt_words=${PROMPT_WORDS:-400} warmup=${WARMUP:-3000}
-xllamacpp=${XLLAMACPP:-1} jvm_contrast=${JVM_CONTRAST:-1}
+xllamacpp=${XLLAMACPP:-1} jvm_contrast=${JVM_CONTRAST:-1} ttft_requests=${TTFT_REQUESTS:-60}
 
 smollm2=$(scripts/fetch-smollm2.sh)
 big=$cache/models/bench-llama-1.4b-random.Q4_1.gguf
@@ -80,6 +81,9 @@ for name in ${MODELS:-smollm2 big}; do
   warmup=1
   python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1 \
     --max-tokens 1 --prompt-words "$prompt_words" --rounds "$rounds" --requests 4 --warmup 1 "${prefill_also[@]}"
+  # Time to first token with many samples: two-token streams alternating request by request.
+  python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1 --interleave \
+    --max-tokens 2 --rounds 1 --requests "$ttft_requests" --warmup 1
   curl -sf -X DELETE "$base/v1/models/$uid" > /dev/null
   curl -sf -X DELETE "$base/v1/models/$uid-jvm" > /dev/null || true
   if [ -n "$xllamacpp_pid" ]; then kill $xllamacpp_pid; wait $xllamacpp_pid 2>/dev/null || true; xllamacpp_pid=; fi
