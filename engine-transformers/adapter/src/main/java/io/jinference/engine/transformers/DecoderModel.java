@@ -1,6 +1,7 @@
 package io.jinference.engine.transformers;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -25,21 +26,35 @@ final class DecoderModel implements AutoCloseable {
     private final NDArray inverseFrequencies;
     private final NDIndex firstHalf;
     private final NDIndex secondHalf;
-    private final long[] qkvSplit;
+    private final NDIndex queryHeads;
+    private final NDIndex keyHeads;
+    private final NDIndex queryAndKeyHeads;
+    private final NDIndex valueHeads;
     private final long[] gateUpSplit;
+    private final NDArray epsilon;
+    private final NDArray minusHalf;
+    private final NDArray scale;
 
     DecoderModel(ModelConfig config, NDManager manager, DecoderWeights weights, DataType dtype) {
         this.config = config;
         this.manager = manager;
         this.weights = weights;
         this.dtype = dtype;
-        this.inverseFrequencies = manager.create(config.rope().inverseFrequencies(), new Shape(1, config.headDim() / 2));
         int half = config.headDim() / 2;
+        this.inverseFrequencies = manager.create(config.rope().inverseFrequencies(), new Shape(1, 1, half));
         this.firstHalf = new NDIndex("..., :{}", half);
         this.secondHalf = new NDIndex("..., {}:", half);
-        long q = (long) config.heads() * config.headDim();
-        this.qkvSplit = new long[] {q, q + (long) config.kvHeads() * config.headDim()};
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
+        this.queryHeads = new NDIndex(":, :{}", heads);
+        this.keyHeads = new NDIndex(":, {}:{}", heads, heads + kvHeads);
+        this.queryAndKeyHeads = new NDIndex(":, :{}", heads + kvHeads);
+        this.valueHeads = new NDIndex(":, {}:", heads + kvHeads);
         this.gateUpSplit = new long[] {config.intermediateSize()};
+        // Scalars as the 0-d float64 arrays DJL would otherwise create on every use (same values, same rounding).
+        this.epsilon = manager.create(config.rmsNormEps());
+        this.minusHalf = manager.create(-0.5);
+        this.scale = manager.create(1.0 / Math.sqrt(config.headDim()));
     }
 
     ModelConfig config() {
@@ -56,7 +71,7 @@ final class DecoderModel implements AutoCloseable {
     }
 
     KvCache newCache() {
-        return new KvCache(manager, config.layers());
+        return new KvCache(manager, config.layers(), config.kvHeads(), config.headDim(), dtype);
     }
 
     /**
@@ -65,59 +80,135 @@ final class DecoderModel implements AutoCloseable {
      * @return float32 logits, {@code [tokens.length, vocab]} when {@code allPositions}, else {@code [1, vocab]}
      */
     NDArray forward(NDManager scope, long[] tokens, KvCache cache, boolean allPositions) {
-        int count = tokens.length;
-        int past = cache.length();
-        NDArray ids = scope.create(tokens);
-        NDArray x = ids.getNDArrayInternal().embedding(ids, weights.embedTokens(), SparseFormat.DENSE).singletonOrThrow();
-        NDArray[] rotary = rotary(scope, past, count);
-        NDArray mask = causalMask(scope, past, count);
-        for (int i = 0; i < config.layers(); i++) {
-            DecoderWeights.Layer layer = weights.layers().get(i);
-            NDArray attention = attention(i, layer, rmsNorm(x, layer.inputNorm()), rotary, mask, cache, count);
-            x = x.add(attention);
-            x = x.add(mlp(layer, rmsNorm(x, layer.postAttentionNorm())));
+        NDArray x = hidden(scope, new long[][] {tokens}, new KvCache[] {cache});
+        if (!allPositions && tokens.length > 1) {
+            x = x.get(new NDIndex("{}:", tokens.length - 1));
         }
-        cache.advance(count);
-        if (!allPositions && count > 1) {
-            x = x.get(new NDIndex("{}:", count - 1));
+        return logits(x);
+    }
+
+    /**
+     * One step for several sequences at once: each runs its {@code tokens[i]} after what {@code caches[i]} holds.
+     * The embedding, projections, MLP and head work on all the sequences' new positions together; attention runs
+     * per sequence over its own cache, so sequences of different lengths need no padding.
+     *
+     * @return float32 logits of each sequence's last new position, {@code [tokens.length, vocab]}
+     */
+    NDArray forward(NDManager scope, long[][] tokens, KvCache[] caches) {
+        NDArray x = hidden(scope, tokens, caches);
+        if (x.getShape().get(0) > tokens.length) {
+            NDList last = new NDList(tokens.length);
+            int end = 0;
+            for (long[] sequence : tokens) {
+                end += sequence.length;
+                last.add(x.get(new NDIndex("{}:{}", end - 1, end)));
+            }
+            x = NDArrays.concat(last, 0);
         }
+        return logits(x);
+    }
+
+    private NDArray logits(NDArray x) {
         NDArray logits = Linear.linear(rmsNorm(x, weights.finalNorm()), weights.lmHead()).singletonOrThrow();
         return cast(logits, DataType.FLOAT32);
     }
 
-    private NDArray attention(int index, DecoderWeights.Layer layer, NDArray h, NDArray[] rotary, NDArray mask,
-            KvCache cache, int count) {
+    /** The last layer's output for every new position of every sequence, {@code [positions, hidden]}. */
+    private NDArray hidden(NDManager scope, long[][] tokens, KvCache[] caches) {
+        Rows rows = new Rows(tokens, caches);
+        NDArray ids = scope.create(rows.ids);
+        NDArray x = ids.getNDArrayInternal().embedding(ids, weights.embedTokens(), SparseFormat.DENSE)
+                .singletonOrThrow();
+        NDArray[] rotary = rotary(scope, rows.positions);
+        NDArray[] masks = new NDArray[caches.length];
+        for (int s = 0; s < caches.length; s++) {
+            masks[s] = causalMask(scope, caches[s].length(), tokens[s].length);
+            caches[s].reserve(tokens[s].length);
+        }
+        for (int i = 0; i < config.layers(); i++) {
+            DecoderWeights.Layer layer = weights.layers().get(i);
+            NDArray attention = attention(scope, i, layer, rmsNorm(x, layer.inputNorm()), rotary, masks, caches, rows);
+            x = x.add(attention);
+            x = x.add(mlp(layer, rmsNorm(x, layer.postAttentionNorm())));
+        }
+        for (int s = 0; s < caches.length; s++) {
+            caches[s].advance(tokens[s].length);
+        }
+        return x;
+    }
+
+    /** Where each sequence's new positions lie among a step's rows, and their token ids and positions. */
+    private static final class Rows {
+        final long[] ids;
+        final float[] positions;
+        /** Sequence {@code s} owns rows {@code starts[s]} (inclusive) to {@code starts[s + 1]}. */
+        final int[] starts;
+
+        Rows(long[][] tokens, KvCache[] caches) {
+            starts = new int[tokens.length + 1];
+            for (int s = 0; s < tokens.length; s++) {
+                starts[s + 1] = starts[s] + tokens[s].length;
+            }
+            ids = new long[starts[tokens.length]];
+            positions = new float[ids.length];
+            for (int s = 0; s < tokens.length; s++) {
+                System.arraycopy(tokens[s], 0, ids, starts[s], tokens[s].length);
+                for (int j = 0; j < tokens[s].length; j++) {
+                    positions[starts[s] + j] = caches[s].length() + j;
+                }
+            }
+        }
+    }
+
+    private NDArray attention(NDManager scope, int index, DecoderWeights.Layer layer, NDArray h, NDArray[] rotary,
+            NDArray[] masks, KvCache[] caches, Rows rows) {
         int heads = config.heads();
         int kvHeads = config.kvHeads();
-        int headDim = config.headDim();
         NDArray projected = layer.qkvBias() == null
                 ? Linear.linear(h, layer.qkv()).singletonOrThrow()
                 : Linear.linear(h, layer.qkv(), layer.qkvBias()).singletonOrThrow();
-        NDList qkv = projected.split(qkvSplit, 1);
-        NDArray q = qkv.get(0).reshape(count, heads, headDim);
-        NDArray k = qkv.get(1).reshape(count, kvHeads, headDim);
-        NDArray v = qkv.get(2).reshape(count, kvHeads, headDim);
+        NDArray split = projected.reshape(rows.ids.length, heads + 2L * kvHeads, config.headDim());
+        NDArray qk;
         if (layer.qNorm() != null) {
-            q = rmsNorm(q, layer.qNorm());
-            k = rmsNorm(k, layer.kNorm());
+            qk = rmsNorm(split.get(queryHeads), layer.qNorm()).concat(rmsNorm(split.get(keyHeads), layer.kNorm()), 1);
+        } else {
+            qk = split.get(queryAndKeyHeads);
         }
-        q = rotate(q.transpose(1, 0, 2), rotary);
-        k = rotate(k.transpose(1, 0, 2), rotary);
-        NDArray keys = cache.appendKeys(index, k);
-        NDArray values = cache.appendValues(index, v.transpose(1, 0, 2));
+        // Queries and keys rotate together (one set of operations for both); then heads lead: [heads, rows, d].
+        qk = rotate(qk, rotary).transpose(1, 0, 2);
+        NDArray v = split.get(valueHeads).transpose(1, 0, 2);
+        NDList contexts = new NDList(caches.length);
+        for (int s = 0; s < caches.length; s++) {
+            contexts.add(attend(scope, index, qk, v, rows.starts[s], rows.starts[s + 1], caches[s], masks[s]));
+        }
+        NDArray context = contexts.size() == 1 ? contexts.singletonOrThrow() : NDArrays.concat(contexts, 0);
+        return Linear.linear(context, layer.output()).singletonOrThrow();
+    }
+
+    /** One sequence's attention over its cache for its rows {@code start} to {@code end}: {@code [rows, heads * d]}. */
+    private NDArray attend(NDManager scope, int index, NDArray qk, NDArray v, int start, int end, KvCache cache,
+            NDArray mask) {
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
+        int headDim = config.headDim();
+        int count = end - start;
+        NDArray q = qk.get(new NDIndex(":{}, {}:{}", heads, start, end));
+        NDArray keys = cache.appendKeys(scope, index, qk.get(new NDIndex("{}:, {}:{}", heads, start, end)));
+        NDArray values = cache.appendValues(scope, index, v.get(new NDIndex(":, {}:{}", start, end)));
         long total = keys.getShape().get(1);
         // Grouped-query attention without copying the KV heads: the query heads that share a KV head are laid
         // out one after another, so [heads, T, d] reshapes to [kvHeads, groups * T, d].
         NDArray grouped = q.reshape(kvHeads, (long) config.groups() * count, headDim);
-        NDArray scores = grouped.matMul(keys.transpose(0, 2, 1)).mul(1.0 / Math.sqrt(headDim));
+        NDArray scores = grouped.matMul(keys.transpose(0, 2, 1)).mul(scale);
         if (mask != null) {
             scores = scores.reshape(kvHeads, config.groups(), count, total).add(mask)
                     .reshape(kvHeads, (long) config.groups() * count, total);
         }
         NDArray probabilities = cast(cast(scores, DataType.FLOAT32).softmax(-1), dtype);
-        NDArray context = probabilities.matMul(values).reshape(heads, count, headDim).transpose(1, 0, 2)
-                .reshape(count, (long) heads * headDim);
-        return Linear.linear(context, layer.output()).singletonOrThrow();
+        NDArray context = probabilities.matMul(values);
+        // With one row, [heads, 1, d] is already laid out as [1, heads * d].
+        return count == 1 ? context.reshape(1, (long) heads * headDim)
+                : context.reshape(heads, count, headDim).transpose(1, 0, 2).reshape(count, (long) heads * headDim);
     }
 
     private NDArray mlp(DecoderWeights.Layer layer, NDArray h) {
@@ -130,24 +221,26 @@ final class DecoderModel implements AutoCloseable {
     /** transformers' RMSNorm: normalise in float32, cast back, then scale. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray wide = cast(x, DataType.FLOAT32);
-        NDArray inverseRms = wide.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).pow(-0.5);
+        NDArray inverseRms = wide.square().mean(new int[] {-1}, true).add(epsilon).pow(minusHalf);
         return cast(wide.mul(inverseRms), dtype).mul(weight);
     }
 
-    /** cos and sin of position × frequency for the new positions, {@code [T, headDim]}, in the model dtype. */
-    private NDArray[] rotary(NDManager scope, int past, int count) {
-        float[] positions = new float[count];
-        for (int i = 0; i < count; i++) {
-            positions[i] = past + i;
-        }
-        NDArray angles = scope.create(positions, new Shape(count, 1)).mul(inverseFrequencies);
-        NDArray both = angles.concat(angles, 1);
-        return new NDArray[] {cast(both.cos(), dtype), cast(both.sin(), dtype)};
+    /**
+     * cos and sin of position × frequency for the rows' positions, {@code [rows, 1, headDim]} to broadcast over the
+     * heads, in the model dtype. transformers rotates with {@code x * cos + cat(-x2, x1) * sin}; the sin here comes
+     * with the first half negated, so that the rotation is {@code x * cos + cat(x2, x1) * sin} — the same products,
+     * since negation is exact, with one operation fewer per layer.
+     */
+    private NDArray[] rotary(NDManager scope, float[] positions) {
+        NDArray angles = scope.create(positions, new Shape(positions.length, 1, 1)).mul(inverseFrequencies);
+        NDArray sin = angles.sin();
+        NDArray cos = angles.cos();
+        return new NDArray[] {cast(cos.concat(cos, -1), dtype), cast(sin.neg().concat(sin, -1), dtype)};
     }
 
     private NDArray rotate(NDArray x, NDArray[] rotary) {
-        NDArray rotatedHalf = x.get(secondHalf).neg().concat(x.get(firstHalf), -1);
-        return x.mul(rotary[0]).add(rotatedHalf.mul(rotary[1]));
+        NDArray swappedHalves = x.get(secondHalf).concat(x.get(firstHalf), -1);
+        return x.mul(rotary[0]).add(swappedHalves.mul(rotary[1]));
     }
 
     /**

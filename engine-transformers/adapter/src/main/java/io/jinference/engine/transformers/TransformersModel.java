@@ -1,28 +1,23 @@
 package io.jinference.engine.transformers;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDManager;
 import io.jinference.api.ChatRequest;
 import io.jinference.api.CompletionRequest;
 import io.jinference.api.EngineContext;
 import io.jinference.api.EngineException;
-import io.jinference.api.FinishReason;
 import io.jinference.api.Generation;
 import io.jinference.api.RunningModel;
 import io.jinference.api.SamplingParams;
 import io.jinference.api.TokenSink;
-import io.jinference.api.Usage;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A loaded checkpoint serving chat and completions. Requests are queued: one generates at a time, in arrival order
- * (a fair lock), because each step already uses every core through libtorch's intra-op threads.
+ * A loaded checkpoint serving chat and completions. Concurrent requests are batched continuously by a
+ * {@link BatchScheduler}: each step runs one token of every active request, so a step's weight reads serve them all.
  */
 final class TransformersModel implements RunningModel {
     /** What a request without max_tokens gets, as in Xinference's transformers engine. */
@@ -37,7 +32,7 @@ final class TransformersModel implements RunningModel {
     private final int contextLength;
     private final EngineContext context;
     private final Map<String, Object> description;
-    private final ReentrantLock queue = new ReentrantLock(true);
+    private final BatchScheduler scheduler;
     private volatile boolean closed;
 
     TransformersModel(DecoderModel model, HuggingFaceTokenizer tokenizer, ChatFormat chatFormat,
@@ -52,6 +47,7 @@ final class TransformersModel implements RunningModel {
         this.contextLength = contextLength;
         this.context = context;
         this.description = description;
+        this.scheduler = new BatchScheduler(model, "transformers-batch-scheduler");
     }
 
     @Override
@@ -75,6 +71,10 @@ final class TransformersModel implements RunningModel {
     }
 
     private long[] encode(String text, boolean addSpecialTokens) {
+        if (closed) {
+            // The tokenizer's native memory is freed by then.
+            throw new EngineException(EngineException.Kind.UNAVAILABLE, "The model was terminated");
+        }
         return DjlRuntime.call(() -> tokenizer.encode(text, addSpecialTokens, false).getIds());
     }
 
@@ -96,17 +96,8 @@ final class TransformersModel implements RunningModel {
         boolean ignoreEos = ignoreEos(sampling);
         List<String> stops = new ArrayList<>(sampling.stop());
         stops.addAll(familyStops);
-        queue.lock();
-        try {
-            if (closed) {
-                throw new EngineException(EngineException.Kind.UNAVAILABLE, "The model was terminated");
-            }
-            int limit = maxTokens;
-            return DjlRuntime.call(() -> run(prompt, limit, sampler, ignoreEos, new TextStream(tokenizer, stops, sink),
-                    sink));
-        } finally {
-            queue.unlock();
-        }
+        return scheduler.submit(new Sequence(prompt, maxTokens, sampler, ignoreEos, stopTokenIds,
+                new TextStream(tokenizer, stops, sink), sink));
     }
 
     /**
@@ -123,56 +114,15 @@ final class TransformersModel implements RunningModel {
         return Boolean.TRUE.equals(value);
     }
 
-    private Generation run(long[] prompt, int maxTokens, Sampler sampler, boolean ignoreEos, TextStream text,
-            TokenSink sink) {
-        BitSet seen = new BitSet();
-        for (long id : prompt) {
-            seen.set((int) id);
-        }
-        int generated = 0;
-        FinishReason reason = FinishReason.LENGTH;
-        try (KvCache cache = model.newCache()) {
-            long[] input = prompt;
-            while (generated < maxTokens) {
-                if (sink.isCancelled()) {
-                    reason = FinishReason.CANCELLED;
-                    break;
-                }
-                float[] logits;
-                try (NDManager scope = model.newScope()) {
-                    logits = model.forward(scope, input, cache, false).toFloatArray();
-                }
-                int token = sampler.next(logits, seen);
-                generated++;
-                seen.set(token);
-                if (!ignoreEos && stopTokenIds.contains((long) token)) {
-                    reason = FinishReason.STOP;
-                    break;
-                }
-                if (text.add(token)) {
-                    // The stop string ended the text; what was held back belongs to it and is dropped.
-                    return new Generation(FinishReason.STOP, new Usage(prompt.length, generated));
-                }
-                input = new long[] {token};
-            }
-        }
-        text.flush();
-        return new Generation(reason, new Usage(prompt.length, generated));
-    }
-
     @Override
-    public void close() {
-        queue.lock();
-        try {
-            if (!closed) {
-                closed = true;
-                DjlRuntime.run(() -> {
-                    tokenizer.close();
-                    model.close();
-                });
-            }
-        } finally {
-            queue.unlock();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            scheduler.close();
+            DjlRuntime.run(() -> {
+                tokenizer.close();
+                model.close();
+            });
         }
     }
 
@@ -182,7 +132,9 @@ final class TransformersModel implements RunningModel {
         facts.put("architecture", config.architecture().className);
         facts.put("dtype", model.dtype().toString());
         facts.put("context_length", contextLength);
-        facts.put("batching", "queued (one request generates at a time)");
+        facts.put("batching", "continuous (up to " + BatchScheduler.MAX_SEQUENCES
+                + " requests decode together: one step runs a token of each, with batched projections and MLP and"
+                + " attention per request; a new request's prompt joins the next step)");
         facts.put("runtime", runtime);
         return Map.copyOf(facts);
     }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Collects streamed deltas; cancels itself after {@code cancelAfter} deltas when that is positive. */
-final class RecordingSink implements TokenSink {
+class RecordingSink implements TokenSink {
     final List<String> deltas = new CopyOnWriteArrayList<>();
     private final int cancelAfter;
 

@@ -150,7 +150,7 @@ class TransformersModelTest {
     }
 
     @Test
-    void concurrentRequestsAreQueuedAndEachGetsItsOwnAnswer() throws Exception {
+    void concurrentRequestsAreBatchedAndEachGetsItsOwnAnswer() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<String>> answers = new ArrayList<>();
