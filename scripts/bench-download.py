@@ -28,13 +28,17 @@ FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SPEC = ["smollm2-instruct", "ggufv2", "q4_1"]
 
 
+# Each download starts after os.sync(), untimed: the previous one's file, still being written back, slowed whichever
+# download came next (a 901 MB hf_hub_download took 0.8 s or 2.1 s by its place in the round).
 def timed(command, env):
+    os.sync()
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
 def timed_in_process(endpoint, cache_dir):
+    os.sync()
     started = time.perf_counter()
     hf_hub_download(REPO, FILE, cache_dir=cache_dir, endpoint=endpoint)
     return time.perf_counter() - started
@@ -59,6 +63,7 @@ class RunningJvm:
                 return line.split()[1:]
 
     def download(self, hf_home):
+        os.sync()
         self.process.stdin.write(hf_home + "\n")
         self.process.stdin.flush()
         return float(self.expect("DOWNLOADED")[0])
