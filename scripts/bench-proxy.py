@@ -138,8 +138,10 @@ def interleaved(args):
     """One round of single requests alternating target by target: (throughput, latencies, first tokens, prompt
     throughput) per target, each throughput over the time spent on that target's requests."""
     spent = {name: [0.0, 0, 0, [], []] for name, _url, _model in args.targets}
-    for _ in range(args.requests):
-        for name, url, model in args.targets:
+    for index in range(args.requests):
+        # The order rotates request by request: none of the targets is always the one that follows another.
+        shift = index % len(args.targets)
+        for name, url, model in args.targets[shift:] + args.targets[:shift]:
             elapsed, (completion, prompt_tokens), first_token = one_request(url, model, args.max_tokens, args.stream,
                                                                             args.prompt_words)
             total = spent[name]
@@ -154,9 +156,12 @@ def interleaved(args):
 
 def measure(args, concurrency):
     results = {name: ([], [], [], []) for name, _url, _model in args.targets}
-    for _ in range(args.rounds):
+    for round_index in range(args.rounds):
         alternating = interleaved(args) if args.interleave and concurrency == 1 else None
-        for name, url, model in args.targets:
+        # Every other round runs the targets in reverse order, so that none is always the one measured later in a
+        # round (after the others have warmed or loaded the engine).
+        order = args.targets if round_index % 2 == 0 else args.targets[::-1]
+        for name, url, model in order:
             throughput, latencies, first_tokens, prompt_throughput = alternating[name] if alternating \
                 else run(url, model, concurrency, args)
             results[name][0].append(throughput)

@@ -11,10 +11,18 @@ import java.util.Objects;
  *     {@code /v1/chat/completions} resolve against it
  * @param model the name the server knows the model by; the host writes it into forwarded requests and, where it
  *     differs from the model's UID, back into the answers
+ * @param closesAfterStream true for a server that closes its connection after every streamed answer although it
+ *     announces keep-alive (llama-server does), so the host asks for a connection of its own for each stream instead
+ *     of keeping it for the next request
  */
-public record OpenAiUpstream(URI baseUrl, String model) {
+public record OpenAiUpstream(URI baseUrl, String model, boolean closesAfterStream) {
     public OpenAiUpstream {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(model, "model");
+    }
+
+    /** A server whose connections can be kept for the next request, as HTTP/1.1 intends. */
+    public OpenAiUpstream(URI baseUrl, String model) {
+        this(baseUrl, model, false);
     }
 }

@@ -36,6 +36,7 @@ import org.osgi.framework.Bundle;
  * loopback) and a {@link LoopbackTap} that records what llama-server received and answered:
  * <ul>
  *   <li>a non-streaming request goes upstream unchanged and non-streaming; a stream's bytes arrive unchanged;</li>
+ *   <li>plain requests share a kept upstream connection; streams ask llama-server for one of their own;</li>
  *   <li>tools, response_format, logprobs and n=2 reach llama-server and come back;</li>
  *   <li>clients that give up on non-streaming requests cancel them upstream: llama-server cancels the tasks and
  *       its slots go idle, and a following request is answered;</li>
@@ -108,6 +109,42 @@ final class LlamaServerPassThroughTest {
         assertThat(new String(streamed.body(), StandardCharsets.UTF_8))
                 .as("the events llama-server wrote, byte for byte").isEqualTo(new String(sent, StandardCharsets.UTF_8))
                 .endsWith("data: [DONE]\n\n");
+    }
+
+    /**
+     * Upstream connections are kept, as a reverse proxy keeps them: plain requests one after another travel on one
+     * connection to llama-server. A stream asks for a connection of its own ({@code Connection: close}), since
+     * llama-server closes its connection after each stream although it announces keep-alive; a plain request after
+     * a stream is answered.
+     */
+    @Test
+    void plainRequestsShareOneUpstreamConnectionAndStreamsAskForTheirOwn() throws Exception {
+        String uid = launch();
+        List<LoopbackTap.Connection> plainConnections = new ArrayList<>();
+        for (String word : List.of("one", "two", "three")) {
+            String plain = Http.MAPPER.writeValueAsString(Map.of("model", uid, "max_tokens", 2,
+                    "messages", List.of(Map.of("role", "user", "content", "Say " + word))));
+            Http.Answer answer = http.postRaw("/v1/chat/completions", plain);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            plainConnections.add(connectionCarrying(uid, plain));
+        }
+        assertThat(plainConnections).as("one kept connection carried all three").containsOnly(plainConnections.get(0));
+
+        String streaming = Http.MAPPER.writeValueAsString(Map.of("model", uid, "max_tokens", 2, "stream", true,
+                "messages", List.of(Map.of("role", "user", "content", "Say four"))));
+        HttpResponse<String> streamed = client.send(HttpRequest.newBuilder(URI.create(base() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(streaming))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
+        String streamHead = connectionCarrying(uid, streaming).request();
+        streamHead = streamHead.substring(streamHead.lastIndexOf("POST /v1/chat/completions"));
+        assertThat(streamHead.toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
+
+        String after = Http.MAPPER.writeValueAsString(Map.of("model", uid, "max_tokens", 2,
+                "messages", List.of(Map.of("role", "user", "content", "Say five"))));
+        Http.Answer answer = http.postRaw("/v1/chat/completions", after);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 
     /**

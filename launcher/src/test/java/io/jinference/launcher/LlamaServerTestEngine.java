@@ -5,6 +5,7 @@ import io.jinference.api.EngineException;
 import io.jinference.api.HostProfile;
 import io.jinference.api.InferenceEngine;
 import io.jinference.api.LoadRequest;
+import io.jinference.api.OpenAiUpstream;
 import io.jinference.api.ProbeResult;
 import io.jinference.api.RunningModel;
 import io.jinference.api.process.ProcessSpec;
@@ -66,8 +67,9 @@ final class LlamaServerTestEngine implements InferenceEngine {
         taps.put(uid, tap);
         direct.put(uid, server);
         try {
-            return ManagedServer.launch(context, spec, tap.uri(), uid, Map.of("engine", NAME, "binary",
-                    binary.toString()));
+            // As the production engine states it: llama-server closes its connection after each stream.
+            return ManagedServer.launch(context, spec, new OpenAiUpstream(tap.uri(), uid, true),
+                    Map.of("engine", NAME, "binary", binary.toString()));
         } catch (EngineException e) {
             closeTap(uid);
             throw e;

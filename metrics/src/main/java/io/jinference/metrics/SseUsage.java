@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Reads what a passed-through OpenAI answer says about itself, without changing a byte of it: when the first token
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SseUsage {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern EVENT_END = Pattern.compile("\\r?\\n\\r?\\n");
+    private static final Pattern LINE_END = Pattern.compile("\\r?\\n");
 
     private SseUsage() {
     }
@@ -20,7 +23,7 @@ public final class SseUsage {
     /** Whole events {@code bytes[0, length)} of a stream have been written to the client. */
     public static void events(RequestRecord record, byte[] bytes, int length) {
         String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
-        for (String event : text.split("\r?\n\r?\n")) {
+        for (String event : EVENT_END.split(text)) {
             String data = data(event);
             if (data == null || data.equals("[DONE]")) {
                 continue;
@@ -41,7 +44,7 @@ public final class SseUsage {
 
     private static String data(String event) {
         StringBuilder data = null;
-        for (String line : event.split("\r?\n")) {
+        for (String line : LINE_END.split(event)) {
             if (line.startsWith("data:")) {
                 String value = line.substring(5).stripLeading();
                 data = data == null ? new StringBuilder(value) : data.append('\n').append(value);

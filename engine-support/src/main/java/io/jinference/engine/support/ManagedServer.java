@@ -2,6 +2,7 @@ package io.jinference.engine.support;
 
 import io.jinference.api.EngineContext;
 import io.jinference.api.EngineException;
+import io.jinference.api.OpenAiUpstream;
 import io.jinference.api.process.ManagedProcess;
 import io.jinference.api.process.ProcessSpec;
 import java.net.URI;
@@ -17,6 +18,12 @@ public final class ManagedServer {
      */
     public static OpenAiProxyModel launch(EngineContext context, ProcessSpec spec, URI baseUrl, String upstreamModel,
             Map<String, Object> description) {
+        return launch(context, spec, new OpenAiUpstream(baseUrl, upstreamModel), description);
+    }
+
+    /** {@link #launch}, for a server whose connection habits {@code upstream} states. */
+    public static OpenAiProxyModel launch(EngineContext context, ProcessSpec spec, OpenAiUpstream upstream,
+            Map<String, Object> description) {
         ManagedProcess process = context.processes().start(spec);
         try {
             process.awaitReady();
@@ -24,6 +31,6 @@ public final class ManagedServer {
             process.close();
             throw e;
         }
-        return new OpenAiProxyModel(process, baseUrl, upstreamModel, description);
+        return new OpenAiProxyModel(process, upstream, description);
     }
 }

@@ -56,10 +56,15 @@ public final class OpenAiProxyModel implements RunningModel {
      * @param description engine facts for {@link #describe()} (engine version, command, …)
      */
     public OpenAiProxyModel(ManagedProcess process, URI baseUrl, String upstreamModel, Map<String, Object> description) {
+        this(process, new OpenAiUpstream(baseUrl, upstreamModel), description);
+    }
+
+    /** A model on a server whose connection habits {@code upstream} states ({@link OpenAiUpstream#closesAfterStream}). */
+    public OpenAiProxyModel(ManagedProcess process, OpenAiUpstream upstream, Map<String, Object> description) {
         this.process = process;
-        this.baseUrl = baseUrl;
-        this.upstreamModel = upstreamModel;
-        this.upstream = new OpenAiUpstream(baseUrl, upstreamModel);
+        this.baseUrl = upstream.baseUrl();
+        this.upstreamModel = upstream.model();
+        this.upstream = upstream;
         this.description = Map.copyOf(description);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();

@@ -110,13 +110,17 @@ final class OpenAiPassThrough {
      * One blocking exchange on the handler's own thread: the request is written and the answer copied to the client
      * without any hand-off between threads. Each hand-off is a wake-up that, on a host whose cores the engine keeps
      * busy, waits for a time slice; the JDK's asynchronous client made several per request and cost 1.5 to 2 ms of
-     * time to first token against llama-server (docs/benchmarks.md). Each request has a connection of its own
-     * ({@code Connection: close}): llama-server closes its connection after every stream anyway, and a pooled
-     * connection it had just closed made a request fail; a new loopback connection costs a fraction of a millisecond.
-     * The body is not sent in streaming mode: the JDK can still hand out a kept-alive connection that the server has
-     * just closed (a plain answer without {@code Connection: close} is kept), and only a buffered POST is sent again
-     * on a fresh connection then; in streaming mode it failed as "Unexpected end of file from server" (1 of about
-     * 12,000 requests to the Transformers Python server, 4 plain requests at once).
+     * time to first token against llama-server (docs/benchmarks.md).
+     *
+     * <p>The connection is kept for the next request (the JDK's keep-alive cache), as a reverse proxy keeps its
+     * upstream connections: a new one costs a connect here and an accept, a parser and, for a Python server, a
+     * protocol object there, on every request. It is given back only when the answer was read to its end; a request
+     * cut short (the client went away, the stream broke) closes its connection, which is how the server learns to
+     * stop generating. A server that closes its connection after each stream ({@link
+     * OpenAiUpstream#closesAfterStream}) gets {@code Connection: close} on streams instead. The body is sent
+     * buffered, not in streaming mode: the JDK can still hand out a kept-alive connection that the server closed
+     * while it lay idle, and only a buffered POST is sent again on a fresh connection then (the server never read
+     * it); in streaming mode it failed as "Unexpected end of file from server".
      */
     private void exchange(OpenAiUpstream upstream) {
         rename = upstream.model().equals(uid) ? null : new ModelRename(upstream.model(), uid);
@@ -130,7 +134,9 @@ final class OpenAiPassThrough {
         connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
         connection.setDoOutput(true);
         connection.setRequestProperty("Content-Type", "application/json");
-        connection.setRequestProperty("Connection", "close");
+        if (upstream.closesAfterStream() && body.path("stream").asBoolean(false)) {
+            connection.setRequestProperty("Connection", "close");
+        }
         connection.setRequestProperty(RequestIds.HEADER, record.id());
         headers.forEach(connection::setRequestProperty);
         // Closing the connection is how the server learns to stop generating.
@@ -138,6 +144,7 @@ final class OpenAiPassThrough {
         if (client.gone()) {
             return;
         }
+        boolean readToEnd = false;
         try {
             try (OutputStream body = connection.getOutputStream()) {
                 body.write(request);
@@ -147,32 +154,35 @@ final class OpenAiPassThrough {
                 throw upstreamError(status, connection.getErrorStream());
             }
             try (InputStream answer = connection.getInputStream()) {
-                copyAnswer(status, connection.getContentType(), answer);
+                readToEnd = copyAnswer(status, connection.getContentType(), answer);
             }
         } catch (IOException e) {
             if (!client.gone()) {
                 throw new UncheckedIOException(e);
             }
         } finally {
-            connection.disconnect();
+            if (!readToEnd) {
+                connection.disconnect();
+            }
         }
     }
 
-    private void copyAnswer(int status, String upstreamType, InputStream answer) throws IOException {
+    /** @return true when the answer was read to its end, so that its connection can serve the next request */
+    private boolean copyAnswer(int status, String upstreamType, InputStream answer) throws IOException {
         if (capture) {
             byte[] document = answer.readAllBytes();
             captured = Json.MAPPER.readTree(rename == null ? document : rename.apply(document, document.length));
-            return;
+            return true;
         }
         ctx.status(status);
         String contentType = upstreamType == null ? "application/json" : upstreamType;
         if (contentType.startsWith("text/event-stream")) {
-            copyEvents(answer, contentType);
-        } else {
-            byte[] document = answer.readAllBytes();
-            SseUsage.document(record, document, document.length);
-            ctx.contentType(contentType).result(rename == null ? document : rename.apply(document, document.length));
+            return copyEvents(answer, contentType);
         }
+        byte[] document = answer.readAllBytes();
+        SseUsage.document(record, document, document.length);
+        ctx.contentType(contentType).result(rename == null ? document : rename.apply(document, document.length));
+        return true;
     }
 
     private byte[] requestBytes(OpenAiUpstream upstream) {
@@ -190,8 +200,10 @@ final class OpenAiPassThrough {
     /**
      * Writes the stream through as whole events (up to the last blank line read so far), so that an error event
      * appended after a broken stream never lands inside a half-written one.
+     *
+     * @return false when the client went away before the stream ended
      */
-    private void copyEvents(InputStream answer, String contentType) throws IOException {
+    private boolean copyEvents(InputStream answer, String contentType) throws IOException {
         ctx.res().setContentType(contentType);
         ctx.res().setHeader("Cache-Control", "no-cache");
         byte[] buffer = new byte[16 * 1024];
@@ -202,12 +214,13 @@ final class OpenAiPassThrough {
             int end = lastEventEnd(buffer, held);
             if (end > 0) {
                 done |= contains(buffer, end, DONE);
-                SseUsage.events(record, buffer, end);
                 boolean written = rename == null ? writeToClient(buffer, end)
                         : writeToClient(rename.apply(buffer, end));
                 if (!written) {
-                    return;
+                    return false;
                 }
+                // Read for the metrics after the client has the events, so that reading them never delays them.
+                SseUsage.events(record, buffer, end);
                 System.arraycopy(buffer, end, buffer, 0, held - end);
                 held -= end;
             }
@@ -218,9 +231,7 @@ final class OpenAiPassThrough {
         if (!done) {
             throw new IOException("the stream ended before data: [DONE]");
         }
-        if (held > 0) {
-            writeToClient(buffer, held);
-        }
+        return held == 0 || writeToClient(buffer, held);
     }
 
     private boolean writeToClient(byte[] bytes) {

@@ -6,6 +6,7 @@ import io.jinference.api.EngineNamespace;
 import io.jinference.api.HostProfile;
 import io.jinference.api.InferenceEngine;
 import io.jinference.api.LoadRequest;
+import io.jinference.api.OpenAiUpstream;
 import io.jinference.api.ProbeResult;
 import io.jinference.api.RunningModel;
 import io.jinference.api.process.ProcessSpec;
@@ -72,8 +73,9 @@ public final class LlamaServerEngine implements InferenceEngine {
         ChatTemplateGuard.requireFinishes(gguf, context);
         int port = LoopbackPorts.free();
         ProcessSpec spec = LlamaServerCommand.build(request, runtime, gguf, port, context.workDir());
-        return ManagedServer.launch(context, spec, URI.create("http://127.0.0.1:" + port), request.modelUid(),
-                describe(request, runtime, gguf, spec));
+        // llama-server announces keep-alive but closes the connection after each streamed answer.
+        OpenAiUpstream upstream = new OpenAiUpstream(URI.create("http://127.0.0.1:" + port), request.modelUid(), true);
+        return ManagedServer.launch(context, spec, upstream, describe(request, runtime, gguf, spec));
     }
 
     private static GgufFacts readGguf(Path file) {
