@@ -121,12 +121,14 @@ def main():
             for jinference, huggingface in ((fresh_jinf, fresh_python), (running_jinf, running_python)):
                 for way in (jinference, huggingface) if jinference_first else (huggingface, jinference):
                     way()
+                    # Each download is deleted once timed: with the 901 MB file, the fourth download of a round,
+                    # with three copies still on tmpfs, took 2-4 times as long, whichever side it was.
+                    for name in ("jinf", "hf", "jvm", "hfp"):
+                        shutil.rmtree(f"{work}/{name}", ignore_errors=True)
             print(f"round {round_number + 1} ({'Jinference' if jinference_first else 'huggingface_hub'} first): "
                   + "  ".join(f"{name} {values[-1]:.3f} s"
                               + ("" if name == "startup" else f" ({size_mb / values[-1]:.0f} MB/s)")
                               for name, values in times.items()), flush=True)
-            for name in ("jinf", "hf", "jvm", "hfp"):
-                shutil.rmtree(f"{work}/{name}", ignore_errors=True)
     running_jvm.close()
     for name, values in times.items():
         print(f"{name}: {spread(values)}")
