@@ -127,9 +127,18 @@ final class DecoderModel implements AutoCloseable {
         }
         for (int i = 0; i < config.layers(); i++) {
             DecoderWeights.Layer layer = weights.layers().get(i);
-            NDArray attention = attention(scope, i, layer, rmsNorm(x, layer.inputNorm()), rotary, masks, caches, rows);
-            x = x.add(attention);
-            x = x.add(mlp(layer, rmsNorm(x, layer.postAttentionNorm())));
+            // A layer's intermediate arrays are freed when the layer ends, not with the step: malloc then reuses
+            // their memory (warm in the caches) for the next layer. Kept for the whole step, a 128-token prefill of
+            // the 135M shape touched about 270 MB of fresh pages (69,000 page faults) and took 45% longer.
+            try (NDManager layerScope = scope.newSubManager()) {
+                // Operations attach their results to their first operand's manager, so x leads them into the layer's.
+                x.attach(layerScope);
+                NDArray attention = attention(layerScope, i, layer, rmsNorm(x, layer.inputNorm()), rotary, masks,
+                        caches, rows);
+                x = x.add(attention);
+                x = x.add(mlp(layer, rmsNorm(x, layer.postAttentionNorm())));
+                x.attach(scope);
+            }
         }
         for (int s = 0; s < caches.length; s++) {
             caches[s].advance(tokens[s].length);
