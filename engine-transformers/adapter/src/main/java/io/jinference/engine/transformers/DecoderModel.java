@@ -173,9 +173,10 @@ final class DecoderModel implements AutoCloseable {
             NDArray[] masks, KvCache[] caches, Rows rows) {
         int heads = config.heads();
         int kvHeads = config.kvHeads();
-        NDArray projected = layer.qkvBias() == null
-                ? Linear.linear(h, layer.qkv()).singletonOrThrow()
-                : Linear.linear(h, layer.qkv(), layer.qkvBias()).singletonOrThrow();
+        NDArray projected = h.matMul(layer.qkv());
+        if (layer.qkvBias() != null) {
+            projected = projected.add(layer.qkvBias());
+        }
         NDArray split = projected.reshape(rows.ids.length, heads + 2L * kvHeads, config.headDim());
         NDArray qk;
         if (layer.qNorm() != null) {
@@ -191,7 +192,7 @@ final class DecoderModel implements AutoCloseable {
             contexts.add(attend(scope, index, qk, v, rows.starts[s], rows.starts[s + 1], caches[s], masks[s]));
         }
         NDArray context = contexts.size() == 1 ? contexts.singletonOrThrow() : NDArrays.concat(contexts, 0);
-        return Linear.linear(context, layer.output()).singletonOrThrow();
+        return context.matMul(layer.output());
     }
 
     /** One sequence's attention over its cache for its rows {@code start} to {@code end}: {@code [rows, heads * d]}. */
@@ -221,10 +222,10 @@ final class DecoderModel implements AutoCloseable {
     }
 
     private NDArray mlp(DecoderWeights.Layer layer, NDArray h) {
-        NDList gateUp = Linear.linear(h, layer.gateUp()).singletonOrThrow().split(gateUpSplit, 1);
+        NDList gateUp = h.matMul(layer.gateUp()).split(gateUpSplit, 1);
         NDArray gate = gateUp.get(0);
         NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(gateUp.get(1));
-        return Linear.linear(activated, layer.down()).singletonOrThrow();
+        return activated.matMul(layer.down());
     }
 
     /** transformers' RMSNorm: normalise in float32, cast back, then scale. */
