@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +50,36 @@ final class DjlRuntime {
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * {@link #call} on a new thread that ends with the call; its error is thrown here. libtorch's parallel operations
+     * run on OpenMP (libgomp), which gives every thread that enters a parallel region a pool of worker threads of its
+     * own, kept until that thread ends. While libgomp manages more threads than there are cores, it all but stops
+     * spin-waiting between regions, so every one of the hundreds of regions of a decoding step waits for its workers
+     * to be woken: with 2 threads on 2 cores, a model loaded on a thread that lives on decoded on its scheduler thread
+     * at 19-20 tokens/s instead of 28-32 (135M shape). Work done once, such as loading, runs here so that the
+     * scheduler's pool stays the only one.
+     */
+    static <T> T callOnPassingThread(Supplier<T> action) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.set(call(action));
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            }
+        }, "djl-" + Thread.currentThread().getName());
+        thread.start();
+        Threads.joinUninterruptibly(thread);
+        if (failure.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
+        return result.get();
     }
 
     static void run(Runnable action) {

@@ -76,7 +76,7 @@ public final class TransformersEngine implements InferenceEngine {
                             + " with config.json, *.safetensors and tokenizer.json)");
         }
         DjlRuntime.configure(home);
-        return DjlRuntime.call(() -> loadInRuntime(request, context, folder));
+        return DjlRuntime.callOnPassingThread(() -> loadInRuntime(request, context, folder));
     }
 
     private RunningModel loadInRuntime(LoadRequest request, EngineContext context, Path folder) {

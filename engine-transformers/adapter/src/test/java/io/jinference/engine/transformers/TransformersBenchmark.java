@@ -34,7 +34,12 @@ public final class TransformersBenchmark {
         int streams = Integer.parseInt(System.getenv().getOrDefault("BENCH_STREAMS", "4"));
         String dtype = System.getenv().getOrDefault("BENCH_DTYPE", "float32");
         String threads = System.getProperty("ai.djl.pytorch.num_threads", "libtorch default");
-        DjlRuntime.run(() -> decoder(folder, promptTokens, decodeTokens, dtype, threads));
+        // On a thread that ends before the served model loads, so that the model's scheduler thread holds the only
+        // OpenMP worker pool, as in a model host (DjlRuntime.callOnPassingThread says why that matters).
+        DjlRuntime.callOnPassingThread(() -> {
+            decoder(folder, promptTokens, decodeTokens, dtype, threads);
+            return null;
+        });
         batching(folder, decodeTokens, streams, dtype, threads);
     }
 
