@@ -45,8 +45,6 @@ public final class OpenAiProxyModel implements RunningModel {
     private static final int RECENT_LOG_LINES = 20;
 
     private final ManagedProcess process;
-    private final URI baseUrl;
-    private final String upstreamModel;
     private final OpenAiUpstream upstream;
     private final Map<String, Object> description;
     private final HttpClient http;
@@ -62,8 +60,6 @@ public final class OpenAiProxyModel implements RunningModel {
     /** A model on a server whose connection habits {@code upstream} states ({@link OpenAiUpstream#closesAfterStream}). */
     public OpenAiProxyModel(ManagedProcess process, OpenAiUpstream upstream, Map<String, Object> description) {
         this.process = process;
-        this.baseUrl = upstream.baseUrl();
-        this.upstreamModel = upstream.model();
         this.upstream = upstream;
         this.description = Map.copyOf(description);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -72,17 +68,17 @@ public final class OpenAiProxyModel implements RunningModel {
 
     @Override
     public Generation chat(ChatRequest request, TokenSink sink) {
-        return stream("/v1/chat/completions", OpenAiJson.chatBody(upstreamModel, request), sink);
+        return stream("/v1/chat/completions", OpenAiJson.chatBody(upstream.model(), request), sink);
     }
 
     @Override
     public Generation complete(CompletionRequest request, TokenSink sink) {
-        return stream("/v1/completions", OpenAiJson.completionBody(upstreamModel, request), sink);
+        return stream("/v1/completions", OpenAiJson.completionBody(upstream.model(), request), sink);
     }
 
     @Override
     public Embeddings embed(EmbeddingRequest request) {
-        HttpResponse<InputStream> response = send("/v1/embeddings", OpenAiJson.embeddingBody(upstreamModel, request));
+        HttpResponse<InputStream> response = send("/v1/embeddings", OpenAiJson.embeddingBody(upstream.model(), request));
         JsonNode body = OpenAiJson.parse(readAll(response.body()));
         List<float[]> vectors = new ArrayList<>();
         for (JsonNode item : body.path("data")) {
@@ -114,7 +110,7 @@ public final class OpenAiProxyModel implements RunningModel {
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> facts = new LinkedHashMap<>(description);
-        facts.put("server_url", baseUrl.toString());
+        facts.put("server_url", upstream.baseUrl().toString());
         facts.put("process_state", process.state().name());
         facts.put("process_pid", process.pid());
         facts.put("process_generation", process.generation());
@@ -180,7 +176,7 @@ public final class OpenAiProxyModel implements RunningModel {
 
     private HttpResponse<InputStream> send(String path, String body) {
         requireServing();
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path))
+        HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         HttpResponse<InputStream> response;
