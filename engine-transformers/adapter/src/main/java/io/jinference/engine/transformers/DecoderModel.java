@@ -8,7 +8,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Linear;
 import java.util.Arrays;
 
 /**
@@ -22,6 +21,7 @@ final class DecoderModel implements AutoCloseable {
     private final ModelConfig config;
     private final NDManager manager;
     private final DecoderWeights weights;
+    private final LanguageModelHead head;
     private final DataType dtype;
     private final NDArray inverseFrequencies;
     private final NDIndex firstHalf;
@@ -39,6 +39,7 @@ final class DecoderModel implements AutoCloseable {
         this.config = config;
         this.manager = manager;
         this.weights = weights;
+        this.head = new LanguageModelHead(weights.lmHead());
         this.dtype = dtype;
         int half = config.headDim() / 2;
         this.inverseFrequencies = manager.create(config.rope().inverseFrequencies(), new Shape(1, 1, half));
@@ -109,8 +110,7 @@ final class DecoderModel implements AutoCloseable {
     }
 
     private NDArray logits(NDArray x) {
-        NDArray logits = Linear.linear(rmsNorm(x, weights.finalNorm()), weights.lmHead()).singletonOrThrow();
-        return cast(logits, DataType.FLOAT32);
+        return cast(head.apply(rmsNorm(x, weights.finalNorm())), DataType.FLOAT32);
     }
 
     /** The last layer's output for every new position of every sequence, {@code [positions, hidden]}. */
