@@ -180,16 +180,8 @@ final class OpenAiPassThrough {
             return copyEvents(answer, contentType);
         }
         byte[] document = answer.readAllBytes();
-        ctx.contentType(contentType);
-        // Written and completed here rather than handed to Javalin as the result, which it writes only after the
-        // after-handlers (metrics, request log): the client has the whole answer first. Javalin's output stream
-        // still compresses it for a client that accepts that.
-        try (OutputStream out = ctx.outputStream()) {
-            out.write(rename == null ? document : rename.apply(document, document.length));
-        } catch (IOException clientWentAway) {
-            // The answer was read to its end all the same, so its upstream connection can serve the next request.
-        }
         SseUsage.document(record, document, document.length);
+        ctx.contentType(contentType).result(rename == null ? document : rename.apply(document, document.length));
         return true;
     }
 
@@ -239,22 +231,7 @@ final class OpenAiPassThrough {
         if (!done) {
             throw new IOException("the stream ended before data: [DONE]");
         }
-        return (held == 0 || writeToClient(buffer, held)) && completeStream();
-    }
-
-    /**
-     * Ends the client's stream now (its last chunk) instead of when the handler returns, after the after-handlers
-     * (metrics, request log): the client's request is complete as soon as the server's is.
-     */
-    private boolean completeStream() {
-        try {
-            if (stream != null) {
-                stream.close();
-            }
-            return true;
-        } catch (IOException clientWentAway) {
-            return false;
-        }
+        return held == 0 || writeToClient(buffer, held);
     }
 
     private boolean writeToClient(byte[] bytes) {
