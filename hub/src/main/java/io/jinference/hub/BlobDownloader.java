@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetches one file into its {@code .incomplete} blob and, once its size and checksum match, renames it to the blob.
  * An existing {@code .incomplete} (ours, or huggingface_hub's) is resumed from its length with HTTP Range. Large files
- * come in chunks fetched in parallel and appended in order, so the {@code .incomplete} file is always a valid prefix
- * that any tool can resume. The bytes are hashed in order as they arrive: sha256 for LFS files, the git blob id for the
- * others; a mismatch discards the file.
+ * come in chunks (ranges), in parallel where one connection is slow, and are appended in order, so the
+ * {@code .incomplete} file is always a valid prefix that any tool can resume. The bytes are hashed in order as they
+ * arrive: sha256 for LFS files, the git blob id for the others; a mismatch discards the file.
  */
 final class BlobDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobDownloader.class);
