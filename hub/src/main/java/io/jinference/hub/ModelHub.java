@@ -7,8 +7,9 @@ import java.util.function.BooleanSupplier;
  * {@code HF_ENDPOINT}) or ModelScope and fetches its files into that hub's cache.
  */
 public final class ModelHub {
-    /** Files are fetched in chunks of this size, several at once. */
+    /** Files are fetched in chunks of this size. */
     public static final int DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+    /** Chunks fetched at once where one connection waits for the network (see BlobDownloader); else one at a time. */
     public static final int DEFAULT_PARALLEL_CHUNKS = 4;
 
     private final HubSettings settings;

@@ -112,6 +112,16 @@ class HuggingFaceDownloadTest {
     }
 
     @Test
+    void aHubSlowerThanTheHashIsFetchedInParallelRanges() throws IOException {
+        // 40 MB/s per connection: each range waits for the network almost all of its time
+        standIn.throttle(40_000_000);
+        DownloadedModel model = hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO));
+
+        assertThat(standIn.mostBodiesAtOnce()).isEqualTo(4);
+        assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1L);
+    }
+
+    @Test
     void aCorruptedByteFailsTheChecksumAndNothingIsServed() {
         standIn.corrupt(sha(), 12_345_678);
         assertThatThrownBy(() -> hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO)))

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,6 +59,8 @@ public final class HubStandIn implements AutoCloseable {
     private final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
     private final List<String> rangeLog = new CopyOnWriteArrayList<>();
     private final AtomicLong apiCalls = new AtomicLong();
+    private final AtomicInteger bodiesInFlight = new AtomicInteger();
+    private final AtomicInteger mostBodiesAtOnce = new AtomicInteger();
     private volatile long bytesPerSecond;
 
     private HubStandIn(HttpServer server) {
@@ -127,6 +130,11 @@ public final class HubStandIn implements AutoCloseable {
     }
 
     /** {@code "{sha256}@{first byte}"} for every ranged or whole request for file bytes, in order. */
+    /** The most file bodies (whole or ranges) this stand-in was sending at the same time. */
+    public int mostBodiesAtOnce() {
+        return mostBodiesAtOnce.get();
+    }
+
     public List<String> rangeLog() {
         return List.copyOf(rangeLog);
     }
@@ -301,6 +309,7 @@ public final class HubStandIn implements AutoCloseable {
         rangeLog.add(entry.sha256() + "@" + from);
         exchange.sendResponseHeaders(partial ? 206 : 200, length);
         Long corrupt = corruptAt.get(entry.sha256());
+        mostBodiesAtOnce.accumulateAndGet(bodiesInFlight.incrementAndGet(), Math::max);
         try (RandomAccessFile file = new RandomAccessFile(entry.source().toFile(), "r");
                 OutputStream out = exchange.getResponseBody()) {
             file.seek(from);
@@ -330,6 +339,8 @@ public final class HubStandIn implements AutoCloseable {
                     pause(n * 1000L / limit);
                 }
             }
+        } finally {
+            bodiesInFlight.decrementAndGet();
         }
     }
 
