@@ -14,7 +14,8 @@
 # OMP_NUM_THREADS=1 for the Python backend), so the client and Jinference's JVM have the other core, as an engine on
 # its own GPU leaves the host's cores to the server.
 # Environment: ENGINE (vLLM | Transformers), ROUNDS (3), REQUESTS (16), DECODE_TOKENS (32), WARMUP (3000, see
-# bench-proxy.py), BENCH_MODEL.
+# bench-proxy.py), BENCH_MODEL, KEEP_ALIVE (1: the client keeps its connections, as SDK connection pools do; by default
+# it connects for every request).
 source "$(dirname "$0")/bench-prelude.sh"
 rounds=${ROUNDS:-3} requests=${REQUESTS:-16} decode_tokens=${DECODE_TOKENS:-32}
 engine=${ENGINE:-vLLM}
@@ -46,7 +47,8 @@ direct=$(curl -sf "$base/v1/models/$uid" | python3 -c 'import json,sys; print(js
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $engine at $direct (one compute thread), Jinference at $base"
 python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --stream --concurrency 1,4 \
   --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup "${WARMUP:-3000}" --ttft-first-event \
-  --interleave
+  --interleave ${KEEP_ALIVE:+--keep-alive}
 python3 scripts/bench-proxy.py "$direct" "$uid" "$base" "$uid" --concurrency 1,4 \
-  --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup 1 --interleave
+  --max-tokens "$decode_tokens" --rounds "$rounds" --requests "$requests" --warmup 1 --interleave \
+  ${KEEP_ALIVE:+--keep-alive}
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,6 +3,7 @@
 Usage: python3 bench-proxy.py DIRECT_URL DIRECT_MODEL JINFERENCE_URL JINFERENCE_MODEL
            [--requests 64] [--concurrency 1,8] [--max-tokens 32] [--rounds 3] [--stream] [--seconds N]
            [--prompt-words N] [--warmup N] [--also NAME URL MODEL ...] [--interleave] [--ttft-first-event]
+           [--keep-alive]
 Rounds alternate direct / through Jinference (and any --also targets, e.g. xllamacpp or the in-JVM backend) so that
 all see the same machine load. Prints, per target and
 concurrency, the completion-token throughput, the p50/p90 request latency (time to the last byte) and, when
@@ -28,6 +29,21 @@ FILLER = ("the quick brown fox jumps over the lazy dog while a river runs past o
 # whose tokenizer is smaller than its vocabulary streams empty strings).
 FIRST_EVENT = [False]
 
+# --keep-alive: each client thread keeps one connection per target, as openai-python's and other SDKs' connection
+# pools do, instead of connecting for every request (then the time to connect is part of every measurement).
+KEEP_ALIVE = [False]
+connections = threading.local()
+
+
+def connection_to(parsed):
+    if not KEEP_ALIVE[0]:
+        return http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=300)
+    pool = connections.__dict__.setdefault("pool", {})
+    key = (parsed.hostname, parsed.port)
+    if key not in pool:
+        pool[key] = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=300)
+    return pool[key]
+
 
 def prompt(words):
     return "Tell me a story. " + " ".join(FILLER[i % len(FILLER)] for i in range(words))
@@ -39,10 +55,20 @@ def one_request(url, model, max_tokens, stream, prompt_words=0):
                        "max_tokens": max_tokens, "temperature": 0, "ignore_eos": True, "stream": stream,
                        **({"cache_prompt": False} if prompt_words else {}),
                        **({"stream_options": {"include_usage": True}} if stream else {})})
-    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=300)
+    connection = connection_to(parsed)
     started = time.perf_counter()
-    connection.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
-    response = connection.getresponse()
+    try:
+        connection.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+    except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+        if not KEEP_ALIVE[0]:
+            raise
+        # The server closed the kept connection while it was idle (its keep-alive timeout): connect again, as a
+        # connection pool does, and time the request from there.
+        connection.close()
+        started = time.perf_counter()
+        connection.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
     first_token = None
     if stream:
         chunks = []
@@ -55,7 +81,9 @@ def one_request(url, model, max_tokens, stream, prompt_words=0):
     else:
         data = response.read()
     elapsed = time.perf_counter() - started
-    connection.close()
+    if not KEEP_ALIVE[0] or response.will_close:
+        # A server that ends the connection after an answer (llama-server after a stream): the next request connects.
+        connection.close()
     if response.status != 200:
         raise RuntimeError("HTTP %d: %s" % (response.status, data[:300]))
     usage = {}
@@ -123,8 +151,11 @@ def main():
                         help="at concurrency 1, alternate the targets request by request instead of in blocks")
     parser.add_argument("--ttft-first-event", action="store_true",
                         help="time to first token = time to the first streamed event, whatever its content")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="each client thread keeps its connection to each target, as SDK connection pools do")
     args = parser.parse_args()
     FIRST_EVENT[0] = args.ttft_first_event
+    KEEP_ALIVE[0] = args.keep_alive
     args.targets = [("direct", args.direct_url, args.direct_model),
                     ("jinference", args.jinference_url, args.jinference_model)] + [tuple(t) for t in args.also]
     for _ in range(max(1, args.warmup)):
