@@ -148,6 +148,30 @@ final class LlamaServerPassThroughTest {
     }
 
     /**
+     * A client that keeps its connection, as SDK connection pools do, sends streams and plain requests in turn on it:
+     * every one is answered whole and the connection stays open. (A stream whose response was completed before its
+     * handler returned once lost the first byte of the connection's next request: "Not found: OST /v1/chat/...".)
+     */
+    @Test
+    void aKeptClientConnectionCarriesStreamsAndPlainRequestsInTurn() throws Exception {
+        String uid = launch();
+        try (KeptConnection connection = new KeptConnection(server.port())) {
+            for (int i = 0; i < 100; i++) {
+                boolean stream = i % 2 == 0;
+                String request = Http.MAPPER.writeValueAsString(Map.of("model", uid, "max_tokens", 2,
+                        "stream", stream, "messages", List.of(Map.of("role", "user", "content", "Say " + i))));
+
+                KeptConnection.Answer answer = connection.post("/v1/chat/completions", request);
+
+                String what = "request " + i + (stream ? " (stream)" : " (plain)");
+                assertThat(answer.status()).as("%s: %s", what, answer.body()).isEqualTo(200);
+                assertThat(answer.body()).as(what).contains(stream ? "data: [DONE]" : "\"message\"");
+                assertThat(answer.closes()).as("%s: the server keeps the connection", what).isFalse();
+            }
+        }
+    }
+
+    /**
      * Each request is checked to arrive at llama-server byte for byte ({@link #chat}). SmolLM2's chat template knows
      * no tools, so llama-server answers a tools request with text; a malformed tool is refused by Jinference before it
      * is forwarded, with a 400 naming the parameter.
