@@ -15,25 +15,47 @@ import java.util.Set;
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** The request attribute holding a parse of the body made before the route's handler ran. */
+    private static final String PARSED_BODY = "jinference.parsedBody";
+
     private Json() {
     }
 
-    /** The request body as a JSON object. */
-    public static ObjectNode body(Context ctx) {
-        String text = ctx.body();
-        if (text.isBlank()) {
-            throw ApiError.badRequest("The request body is empty; a JSON object is expected");
+    /**
+     * Parses the body ahead of the route's handler (a check that needs it, {@link PromptBound}) and keeps the result
+     * for the handler's {@link #body}, so that the body is parsed once per request.
+     */
+    static JsonNode parseAhead(Context ctx) throws JsonProcessingException {
+        JsonNode node = MAPPER.readTree(ctx.body());
+        if (node instanceof ObjectNode) {
+            ctx.attribute(PARSED_BODY, node);
         }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("Malformed JSON body: " + e.getOriginalMessage());
+        return node;
+    }
+
+    /** The request body as a JSON object; each call after the first parses it anew, so callers may change it. */
+    public static ObjectNode body(Context ctx) {
+        JsonNode node = ctx.attribute(PARSED_BODY);
+        if (node != null) {
+            ctx.attribute(PARSED_BODY, null);
+        } else {
+            node = parse(ctx.body());
         }
         if (!(node instanceof ObjectNode object)) {
             throw ApiError.badRequest("The request body must be a JSON object");
         }
         return object;
+    }
+
+    private static JsonNode parse(String text) {
+        if (text.isBlank()) {
+            throw ApiError.badRequest("The request body is empty; a JSON object is expected");
+        }
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("Malformed JSON body: " + e.getOriginalMessage());
+        }
     }
 
     public static void send(Context ctx, Object value) {

@@ -48,6 +48,9 @@ final class OpenAiPassThrough {
     private JsonNode captured;
     /** Null when the server knows the model by its UID, as vLLM, SGLang and llama-server do. */
     private ModelRename rename;
+    /** Closes the upstream connection: how the engine server learns that the client went away. */
+    private Runnable cancelUpstream;
+    private boolean watchingClient;
     /** Headers added to the upstream request: a cluster node's key, when the upstream is another node. */
     private Map<String, String> headers = Map.of();
 
@@ -134,15 +137,20 @@ final class OpenAiPassThrough {
         connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
         connection.setDoOutput(true);
         connection.setRequestProperty("Content-Type", "application/json");
-        if (upstream.closesAfterStream() && body.path("stream").asBoolean(false)) {
+        if (upstream.closesAfterStream() && streams()) {
             connection.setRequestProperty("Connection", "close");
         }
         connection.setRequestProperty(RequestIds.HEADER, record.id());
         headers.forEach(connection::setRequestProperty);
-        // Closing the connection is how the server learns to stop generating.
-        client.onGone(connection::disconnect);
-        if (client.gone()) {
-            return;
+        // Closing the connection is how the server learns to stop generating. A plain answer comes whole at the end,
+        // so only watching the client's connection tells that it left; a stream learns it from its writes until its
+        // first event is out (see copyEvents).
+        cancelUpstream = connection::disconnect;
+        if (!streams()) {
+            client.onGone(cancelUpstream);
+            if (client.gone()) {
+                return;
+            }
         }
         boolean readToEnd = false;
         try {
@@ -185,6 +193,10 @@ final class OpenAiPassThrough {
         return true;
     }
 
+    private boolean streams() {
+        return body.path("stream").asBoolean(false);
+    }
+
     private byte[] requestBytes(OpenAiUpstream upstream) {
         if (capture && rename == null) {
             return Json.write(body).getBytes(StandardCharsets.UTF_8);
@@ -199,7 +211,10 @@ final class OpenAiPassThrough {
 
     /**
      * Writes the stream through as whole events (up to the last blank line read so far), so that an error event
-     * appended after a broken stream never lands inside a half-written one.
+     * appended after a broken stream never lands inside a half-written one. The client's connection is watched from
+     * the first event on: watching wakes Jetty's selector thread, and on a host whose cores the engine keeps busy
+     * that wake-up, made before the request went upstream, was on the way to the first token; a client that leaves
+     * before the first event is noticed when that event cannot be written.
      *
      * @return false when the client went away before the stream ended
      */
@@ -218,6 +233,10 @@ final class OpenAiPassThrough {
                         : writeToClient(rename.apply(buffer, end));
                 if (!written) {
                     return false;
+                }
+                if (!watchingClient) {
+                    watchingClient = true;
+                    client.onGone(cancelUpstream);
                 }
                 // Read for the metrics after the client has the events, so that reading them never delays them.
                 SseUsage.events(record, buffer, end);

@@ -31,7 +31,7 @@ final class PromptBound {
         }
         JsonNode body;
         try {
-            body = Json.MAPPER.readTree(ctx.body());
+            body = Json.parseAhead(ctx);
         } catch (IOException e) {
             return;
         }
