@@ -36,13 +36,29 @@ import org.slf4j.LoggerFactory;
  * An existing {@code .incomplete} (ours, or huggingface_hub's) is resumed from its length with HTTP Range. Large files
  * come in chunks (ranges), in parallel where one connection is slow, and are appended in order, so the
  * {@code .incomplete} file is always a valid prefix that any tool can resume. The bytes are hashed in order as they
- * arrive: sha256 for LFS files, the git blob id for the others; a mismatch discards the file.
+ * arrive: sha256 for LFS files, the git blob id for the others; a mismatch discards the file. A range fetched on its
+ * own (the connection keeps up) is streamed: each read is hashed and appended before the next, through one small
+ * buffer.
  */
 final class BlobDownloader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobDownloader.class);
     private static final int ATTEMPTS_PER_CHUNK = 3;
     /** Bytes asked of the socket per read: large, so that a fast transfer costs few calls. */
     private static final int READ_BUFFER = 1024 * 1024;
+    /**
+     * The buffer a range fetched on its own is read into, again and again, each read hashed and written before the
+     * next: small enough to stay in the core's cache with the JDK's own socket buffer. Measured with a bare loop (one
+     * GET of 98 MB from the stand-in on loopback, 2 cores; read, hash, append): 0.13 s through one 256 KiB buffer,
+     * 0.14 s walking an 8 MiB buffer in 256 KiB reads, 0.15 s in 1 MiB reads, as the chunk buffers were used.
+     */
+    private static final int STREAMED_READ = 256 * 1024;
+    /**
+     * Ranges fetched one at a time double in length from one chunk up to this many chunks: each range is a request
+     * (two, with the hub's redirect), and on loopback 8 MiB ranges in turn took 0.165 s for 98 MB where 32 MiB ranges
+     * took 0.13 s, as one request for the whole file did. Whether to go parallel is decided at the end of each range,
+     * so the ranges stay bounded.
+     */
+    private static final int SERIAL_RANGE_CHUNKS = 8;
     /**
      * A file's ranges are fetched one at a time until one of them spends more than this share of its time waiting for
      * the network (for the answer, and in reads); from then on the downloader's parallel chunks are fetched at once.
@@ -132,6 +148,8 @@ final class BlobDownloader {
         // file's size in new heap memory and a garbage collection every few chunks.
         Deque<byte[]> spareBuffers = new ArrayDeque<>();
         int bufferBytes = Math.toIntExact(Math.min(chunkBytes, size - start));
+        byte[] streamedBuffer = new byte[Math.min(STREAMED_READ, bufferBytes)];
+        long serialRange = chunkBytes;
         long next = start;
         long written = start;
         int ranges = 1;
@@ -142,9 +160,15 @@ final class BlobDownloader {
             try {
                 while (!window.isEmpty() || next < size) {
                     while (next < size && window.size() < ranges) {
-                        window.add(submit(uri, token, next, Math.min(size, next + chunkBytes), buffer(spareBuffers,
+                        // Alone, a range is streamed: nothing needs to wait in a buffer for the bytes before it.
+                        boolean alone = ranges == 1;
+                        long to = Math.min(size, next + (alone ? serialRange : chunkBytes));
+                        window.add(submit(uri, token, next, to, alone ? streamedBuffer : buffer(spareBuffers,
                                 bufferBytes), sink, progress, cancelled));
-                        next = Math.min(size, next + chunkBytes);
+                        next = to;
+                        if (alone) {
+                            serialRange = Math.min(serialRange * 2, (long) chunkBytes * SERIAL_RANGE_CHUNKS);
+                        }
                     }
                     InFlight head = window.poll();
                     sink.awaitWritten(head.chunk());
@@ -152,7 +176,9 @@ final class BlobDownloader {
                     if (ranges == 1 && head.chunk().waitingShare() > PARALLEL_ABOVE_WAITING_SHARE) {
                         ranges = parallelChunks;
                     }
-                    spareBuffers.push(head.chunk().buffer());
+                    if (head.chunk().buffer() != streamedBuffer) {
+                        spareBuffers.push(head.chunk().buffer());
+                    }
                     written += head.chunk().length();
                 }
                 return written;
@@ -260,7 +286,7 @@ final class BlobDownloader {
                 }
                 while (position < chunk.length()) {
                     long reading = System.nanoTime();
-                    int n = in.read(buffer, position, Math.min(READ_BUFFER, chunk.length() - position));
+                    int n = in.read(buffer, chunk.readOffset(), chunk.readLength(READ_BUFFER));
                     chunk.waited(System.nanoTime() - reading);
                     if (cancelled.getAsBoolean()) {
                         throw new DownloadCancelledException("cancelled");

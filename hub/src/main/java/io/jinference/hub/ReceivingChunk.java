@@ -3,6 +3,10 @@ package io.jinference.hub;
 /**
  * One range of a file being received into a buffer, readable while it arrives (see {@link InOrderSink}). Bytes below
  * {@link #received} never change again: a retried transfer resumes where the broken one stopped.
+ *
+ * <p>A buffered chunk's buffer holds the whole range, so its bytes can wait there until they are next in order. A
+ * streamed chunk's buffer is shorter than the range and is read into from its start again and again: it holds only the
+ * bytes of the last read, which must be hashed and written before the next one (see {@link InOrderSink#arrived}).
  */
 final class ReceivingChunk {
     private final long from;
@@ -10,12 +14,17 @@ final class ReceivingChunk {
     private final int length;
     // volatile: the bytes written into the buffer before an update are visible to the thread that reads the update
     private volatile int received;
+    /** Streamed chunks: the position in the range of the buffer's first byte (where the last read began). */
+    private int bufferStart;
     private volatile boolean ended;
     private final long startedNanos = System.nanoTime();
     private volatile long endedNanos;
     private long waitingNanos;
 
-    /** Bytes {@code [from, from + length)} of the file, received into {@code buffer} (reused, maybe longer). */
+    /**
+     * Bytes {@code [from, from + length)} of the file, received into {@code buffer} (reused): buffered if it is at least
+     * {@code length} long, streamed if it is shorter.
+     */
     ReceivingChunk(long from, byte[] buffer, int length) {
         this.from = from;
         this.buffer = buffer;
@@ -28,6 +37,24 @@ final class ReceivingChunk {
 
     byte[] buffer() {
         return buffer;
+    }
+
+    boolean streamed() {
+        return buffer.length < length;
+    }
+
+    /** Where in the buffer the next read goes, and how many bytes it may bring. */
+    int readOffset() {
+        return streamed() ? 0 : received;
+    }
+
+    int readLength(int limit) {
+        return Math.min(limit, Math.min(buffer.length - readOffset(), length - received));
+    }
+
+    /** Where the range's byte at {@code position} (one that has arrived) is in the buffer. */
+    int bufferOffset(int position) {
+        return position - bufferStart;
     }
 
     int length() {
@@ -44,8 +71,11 @@ final class ReceivingChunk {
         return ended;
     }
 
-    /** The transfer has filled the buffer up to {@code position}. */
+    /** A read has brought the range up to {@code position}. */
     void arrived(int position) {
+        if (streamed()) {
+            bufferStart = received;
+        }
         received = position;
     }
 
