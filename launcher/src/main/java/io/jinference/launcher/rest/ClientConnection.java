@@ -22,8 +22,8 @@ import org.eclipse.jetty.util.Callback;
  * loses the byte the watcher read; that request then fails with 400 instead of going unnoticed.
  *
  * <p>The connection is watched from the first time someone asks ({@link #gone()}, {@link #onGone}), not from the
- * start: asking the endpoint to call back wakes Jetty's selector thread, and a streamed pass-through asks only after
- * its first event has gone out, so that this wake-up is not on the way to the first token ({@link OpenAiPassThrough}).
+ * start: asking the endpoint to call back wakes Jetty's selector thread, and a streamed pass-through asks only once
+ * its request has gone upstream, so that this wake-up is not on the way to the first token ({@link OpenAiPassThrough}).
  *
  * <p>HTTP/1.x only: an HTTP/2 connection carries many requests, so its closing is not one client's. Closing the
  * watcher (always before the handler returns) takes its read interest back, so Jetty reads the next request itself.
