@@ -39,7 +39,7 @@ final class ChatCompletionsHandler {
         RunningModel model = models.ready(uid);
         ModelInstance instance = models.get(uid);
         EngineAbilities.check(instance, request);
-        try (ClientConnection client = ClientConnection.of(ctx);
+        try (ClientConnection client = ClientConnection.watch(ctx);
                 AbortableRequests.Registration registered = requests.register(uid, Json.text(body, "request_id"),
                         client)) {
             try {

@@ -21,10 +21,6 @@ import org.eclipse.jetty.util.Callback;
  * A client that pipelines its next request behind a generation request (which RFC 9112 advises against for POST)
  * loses the byte the watcher read; that request then fails with 400 instead of going unnoticed.
  *
- * <p>The connection is watched from the first time someone asks ({@link #gone()}, {@link #onGone}), not from the
- * start: asking the endpoint to call back wakes Jetty's selector thread, and a streamed pass-through asks only once
- * its request has gone upstream, so that this wake-up is not on the way to the first token ({@link OpenAiPassThrough}).
- *
  * <p>HTTP/1.x only: an HTTP/2 connection carries many requests, so its closing is not one client's. Closing the
  * watcher (always before the handler returns) takes its read interest back, so Jetty reads the next request itself.
  */
@@ -36,20 +32,17 @@ final class ClientConnection implements AutoCloseable {
     private final Callback readable = Callback.from(this::readable, this::failed);
     private boolean armed;
     private boolean closed;
-    /** Set by the first {@link #gone()} or {@link #onGone}: from then on the endpoint is asked to call back. */
-    private volatile boolean watching;
     private volatile boolean aborted;
 
     private ClientConnection(AbstractEndPoint endPoint) {
         this.endPoint = endPoint;
     }
 
-    /**
-     * The connection of this request, whose body must have been read already; it is watched from the first {@link
-     * #gone()} or {@link #onGone}.
-     */
-    static ClientConnection of(Context ctx) {
-        return new ClientConnection(endPoint(ctx));
+    /** Starts watching the connection of this request, whose body must have been read already. */
+    static ClientConnection watch(Context ctx) {
+        ClientConnection connection = new ClientConnection(endPoint(ctx));
+        connection.arm();
+        return connection;
     }
 
     private static AbstractEndPoint endPoint(Context ctx) {
@@ -67,9 +60,8 @@ final class ClientConnection implements AutoCloseable {
         return endPoint instanceof AbstractEndPoint watchable ? watchable : null;
     }
 
-    /** True once the client closed or reset its connection (or the request was aborted). */
+    /** True once the client closed or reset its connection. */
     boolean gone() {
-        startWatching();
         return gone.isDone();
     }
 
@@ -89,19 +81,7 @@ final class ClientConnection implements AutoCloseable {
 
     /** Runs the action when the client goes away (at once if it has gone already), on a Jetty thread. */
     void onGone(Runnable action) {
-        startWatching();
         gone.thenRun(action);
-    }
-
-    private void startWatching() {
-        if (!watching) {
-            synchronized (this) {
-                if (!watching) {
-                    watching = true;
-                    arm();
-                }
-            }
-        }
     }
 
     private synchronized void arm() {

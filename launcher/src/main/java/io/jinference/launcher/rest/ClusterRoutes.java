@@ -155,7 +155,7 @@ public final class ClusterRoutes {
         }
         WorkerInfo worker = cluster.workers().get(target);
         Observed.of(ctx).model(uid);
-        try (ClientConnection client = ClientConnection.of(ctx)) {
+        try (ClientConnection client = ClientConnection.watch(ctx)) {
             OpenAiPassThrough.forward(ctx, new OtherNode(worker, uid), ctx.path(), body, uid, client, nodeHeaders());
         } finally {
             counter.decrementAndGet();

@@ -45,7 +45,7 @@ final class CompletionsHandler {
         RunningModel model = models.ready(uid);
         ModelInstance instance = models.get(uid);
         EngineAbilities.check(instance, request);
-        try (ClientConnection client = ClientConnection.of(ctx);
+        try (ClientConnection client = ClientConnection.watch(ctx);
                 AbortableRequests.Registration registered = requests.register(uid, Json.text(body, "request_id"),
                         client)) {
             try {

@@ -27,7 +27,7 @@ final class EmbeddingsHandler {
         String model = Json.requiredText(body, "model");
         Observed.of(ctx).model(model);
         RunningModel running = models.ready(model);
-        try (ClientConnection client = ClientConnection.of(ctx)) {
+        try (ClientConnection client = ClientConnection.watch(ctx)) {
             if (OpenAiPassThrough.forward(ctx, running, "/v1/embeddings", body, model, client)) {
                 return;
             }

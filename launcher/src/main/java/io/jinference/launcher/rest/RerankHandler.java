@@ -40,7 +40,7 @@ final class RerankHandler {
                     + " with model_type rerank (or the launch option reranking=true), with a reranker GGUF");
         }
         JsonNode answer;
-        try (ClientConnection client = ClientConnection.of(ctx)) {
+        try (ClientConnection client = ClientConnection.watch(ctx)) {
             answer = OpenAiPassThrough.answer(Observed.of(ctx), model, "/v1/rerank", request.upstreamBody(),
                     request.model(), client);
             if (answer == null) {

@@ -33,7 +33,7 @@ final class ClientConnectionTest {
             config.routes.post("/generate", ctx -> {
                 ctx.body();
                 long wait = Long.parseLong(ctx.queryParam("wait"));
-                try (ClientConnection client = ClientConnection.of(ctx)) {
+                try (ClientConnection client = ClientConnection.watch(ctx)) {
                     BufferedSink sink = new BufferedSink(client);
                     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
                     while (!sink.isCancelled() && System.nanoTime() < deadline) {
