@@ -310,6 +310,7 @@ public final class HubStandIn implements AutoCloseable {
         exchange.sendResponseHeaders(partial ? 206 : 200, length);
         Long corrupt = corruptAt.get(entry.sha256());
         mostBodiesAtOnce.accumulateAndGet(bodiesInFlight.incrementAndGet(), Math::max);
+        boolean inFlight = true;
         try (RandomAccessFile file = new RandomAccessFile(entry.source().toFile(), "r");
                 OutputStream out = exchange.getResponseBody()) {
             file.seek(from);
@@ -334,13 +335,21 @@ public final class HubStandIn implements AutoCloseable {
                 out.flush();
                 count.addAndGet(n);
                 position += n;
+                if (position > to) {
+                    // The client has the whole body and may ask for its next range while this exchange closes.
+                    bodiesInFlight.decrementAndGet();
+                    inFlight = false;
+                    break;
+                }
                 long limit = bytesPerSecond;
                 if (limit > 0) {
                     pause(n * 1000L / limit);
                 }
             }
         } finally {
-            bodiesInFlight.decrementAndGet();
+            if (inFlight) {
+                bodiesInFlight.decrementAndGet();
+            }
         }
     }
 
