@@ -1,6 +1,6 @@
 """Download throughput: Jinference against huggingface_hub's hf_hub_download, from the same local Hugging Face Hub
-stand-in (loopback), of the same file (SmolLM2-135M-Instruct Q4_1, 98 MB, or the file in BENCH_FILE), each into a
-fresh cache. Two pairs are timed in every round:
+stand-in (loopback, or behind an emulated link: LINK in bench-download.sh), of the same file (SmolLM2-135M-Instruct
+Q4_1, 98 MB, or the file in BENCH_FILE), each into a fresh cache. Two pairs are timed in every round:
 
 - as a user runs it: `jinf download` in a fresh JVM against `hf_hub_download` in a fresh `python -c` (its import of
   huggingface_hub included); and `jinf download`'s start-up alone (a second `jinf download` of the file now cached: the
@@ -15,7 +15,8 @@ stand-in serves its file from tmpfs too (see bench-download.sh). Within each pai
 from round to round (Jinference first in odd rounds, huggingface_hub first in even ones), so that a drift in the
 machine's load weighs on both. Prints seconds per round, then per way the median with the quartiles and the range, and
 the ratios (above 1.0 means Jinference is faster): of the medians, and the median and range of the per-round ratios.
-Run by scripts/bench-download.sh, which starts the stand-in and sets JINFERENCE_HUB_CP;
+Run by scripts/bench-download.sh, which starts the stand-in and sets JINFERENCE_HUB_CP and BENCH_LINK (printed first:
+loopback, or the emulated link of its LINK and the rate curl measured through it);
 usage: bench-download.py ENDPOINT GGUF JINF [ROUNDS] (default 10).
 """
 import os
@@ -99,6 +100,7 @@ def main():
     os.environ["HF_ENDPOINT"] = endpoint
     times = {"jinf": [], "startup": [], "hf": [], "running_jvm": [], "hf_in_process": []}
     running_jvm = RunningJvm(endpoint)
+    print(f"link: {os.environ.get('BENCH_LINK', 'loopback')}")
     print(f"{size_mb:.0f} MB, {rounds} rounds, caches on {TMPFS}", flush=True)
     with tempfile.TemporaryDirectory(dir=TMPFS) as work:
         for round_number in range(rounds):

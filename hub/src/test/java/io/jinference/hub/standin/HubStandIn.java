@@ -52,6 +52,7 @@ public final class HubStandIn implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
     private final HttpServer server;
+    private final String host;
     private final Map<String, StandInRepo> repos = new ConcurrentHashMap<>();
     private final Map<String, Long> cutAfter = new ConcurrentHashMap<>();
     private final Map<String, Long> corruptAt = new ConcurrentHashMap<>();
@@ -63,8 +64,9 @@ public final class HubStandIn implements AutoCloseable {
     private final AtomicInteger mostBodiesAtOnce = new AtomicInteger();
     private volatile long bytesPerSecond;
 
-    private HubStandIn(HttpServer server) {
+    private HubStandIn(HttpServer server, String host) {
         this.server = server;
+        this.host = host;
     }
 
     /** Starts on a free loopback port. */
@@ -73,8 +75,17 @@ public final class HubStandIn implements AutoCloseable {
     }
 
     public static HubStandIn start(int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        HubStandIn standIn = new HubStandIn(server);
+        return start(null, port);
+    }
+
+    /**
+     * Starts on this IPv4 address (null: loopback), e.g. one in a network namespace behind an emulated link
+     * (scripts/bench-download.sh's LINK); the endpoint and the CDN redirects then name that address.
+     */
+    public static HubStandIn start(InetAddress address, int port) throws IOException {
+        InetAddress bound = address == null ? InetAddress.getLoopbackAddress() : address;
+        HttpServer server = HttpServer.create(new InetSocketAddress(bound, port), 64);
+        HubStandIn standIn = new HubStandIn(server, address == null ? "127.0.0.1" : address.getHostAddress());
         server.createContext("/", standIn::handle);
         server.setExecutor(Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "hub-stand-in");
@@ -86,7 +97,7 @@ public final class HubStandIn implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://" + host + ":" + server.getAddress().getPort());
     }
 
     public StandInRepo add(StandInRepo repo) {
