@@ -19,6 +19,8 @@ final class ReceivingChunk {
     private volatile boolean ended;
     private final long startedNanos = System.nanoTime();
     private volatile long endedNanos;
+    /** Written by the transfer's thread, read by the downloader's after the transfer's end. */
+    private long answeredNanos;
     private long waitingNanos;
 
     /**
@@ -88,6 +90,22 @@ final class ReceivingChunk {
     /** The transfer waited this long for the network: for its answer, and in reads from the connection. */
     void waited(long nanos) {
         waitingNanos += nanos;
+    }
+
+    /** The hub's first answer to the range's request came now (a retry's answer does not count). */
+    void answered() {
+        if (answeredNanos == 0) {
+            answeredNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Its bytes over the time from the hub's answer to its end: the rate of the transfer itself, without the request's
+     * round trip, which a short range would otherwise weigh too much.
+     */
+    double bytesPerSecond() {
+        long from = answeredNanos == 0 ? startedNanos : answeredNanos;
+        return length * 1e9 / Math.max(1, endedNanos - from);
     }
 
     /** The share of its time, from its creation to its end, the transfer spent waiting for the network. */

@@ -118,6 +118,21 @@ class HuggingFaceDownloadTest {
         DownloadedModel model = hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO));
 
         assertThat(standIn.mostBodiesAtOnce()).isEqualTo(4);
+        // Four connections bring four times the bytes here, so the parallel ranges are kept to the end of the file.
+        assertThat(standIn.bodiesAtStart().get(standIn.bodiesAtStart().size() - 1)).isGreaterThan(1);
+        assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1L);
+    }
+
+    @Test
+    void aLinkThatParallelRangesOnlyShareIsFetchedOneRangeAtATimeAfterTheTrial() throws IOException {
+        // 20 MB/s over all connections together: a range waits for the network almost all of its time, as above,
+        // but four ranges at once bring no more bytes than one.
+        standIn.throttleLink(20_000_000);
+        DownloadedModel model = hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO));
+
+        List<Integer> atStart = standIn.bodiesAtStart();
+        assertThat(standIn.mostBodiesAtOnce()).as("parallel ranges were tried").isEqualTo(4);
+        assertThat(atStart.get(atStart.size() - 1)).as("the last range came alone").isEqualTo(1);
         assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1L);
     }
 

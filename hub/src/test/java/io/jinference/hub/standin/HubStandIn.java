@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -39,8 +40,8 @@ import java.util.regex.Pattern;
  * </ul>
  * {@code GET /_stand-in/stats} (the stand-in's own, for tests in other processes) tells the bytes served and API calls.
  * Faults for tests: cut the connection after a number of a file's bytes (then refuse it with 503 until healed),
- * corrupt one byte of a file, list a file with a size larger than it is, and throttle. It counts the bytes it serves
- * and records each request's Range start.
+ * corrupt one byte of a file, list a file with a size larger than it is, and throttle each connection or all of them
+ * together (one link). It counts the bytes it serves and records each request's Range start.
  */
 public final class HubStandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,7 +63,11 @@ public final class HubStandIn implements AutoCloseable {
     private final AtomicLong apiCalls = new AtomicLong();
     private final AtomicInteger bodiesInFlight = new AtomicInteger();
     private final AtomicInteger mostBodiesAtOnce = new AtomicInteger();
+    private final List<Integer> bodiesAtStart = new CopyOnWriteArrayList<>();
     private volatile long bytesPerSecond;
+    private volatile long linkBytesPerSecond;
+    /** When the shared link is free again: each write books its bytes' time on it. */
+    private final AtomicLong linkFreeAtNanos = new AtomicLong(Long.MIN_VALUE);
 
     private HubStandIn(HttpServer server, String host) {
         this.server = server;
@@ -115,6 +120,14 @@ public final class HubStandIn implements AutoCloseable {
         bytesPerSecond = limit;
     }
 
+    /**
+     * Serves file bytes at about this rate over all requests together, as through one link (0: no limit): parallel
+     * requests then share the rate instead of each having it.
+     */
+    public void throttleLink(long limit) {
+        linkBytesPerSecond = limit;
+    }
+
     public void heal() {
         cutAfter.clear();
         corruptAt.clear();
@@ -140,12 +153,17 @@ public final class HubStandIn implements AutoCloseable {
         return served.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    /** {@code "{sha256}@{first byte}"} for every ranged or whole request for file bytes, in order. */
     /** The most file bodies (whole or ranges) this stand-in was sending at the same time. */
     public int mostBodiesAtOnce() {
         return mostBodiesAtOnce.get();
     }
 
+    /** For each file body, in order, how many bodies were being sent when it began, itself included. */
+    public List<Integer> bodiesAtStart() {
+        return List.copyOf(bodiesAtStart);
+    }
+
+    /** {@code "{sha256}@{first byte}"} for every ranged or whole request for file bytes, in order. */
     public List<String> rangeLog() {
         return List.copyOf(rangeLog);
     }
@@ -320,7 +338,9 @@ public final class HubStandIn implements AutoCloseable {
         rangeLog.add(entry.sha256() + "@" + from);
         exchange.sendResponseHeaders(partial ? 206 : 200, length);
         Long corrupt = corruptAt.get(entry.sha256());
-        mostBodiesAtOnce.accumulateAndGet(bodiesInFlight.incrementAndGet(), Math::max);
+        int atOnce = bodiesInFlight.incrementAndGet();
+        mostBodiesAtOnce.accumulateAndGet(atOnce, Math::max);
+        bodiesAtStart.add(atOnce);
         boolean inFlight = true;
         try (RandomAccessFile file = new RandomAccessFile(entry.source().toFile(), "r");
                 OutputStream out = exchange.getResponseBody()) {
@@ -356,11 +376,25 @@ public final class HubStandIn implements AutoCloseable {
                 if (limit > 0) {
                     pause(n * 1000L / limit);
                 }
+                waitForLink(n);
             }
         } finally {
             if (inFlight) {
                 bodiesInFlight.decrementAndGet();
             }
+        }
+    }
+
+    private void waitForLink(int bytes) throws IOException {
+        long limit = linkBytesPerSecond;
+        if (limit <= 0) {
+            return;
+        }
+        long cost = bytes * 1_000_000_000L / limit;
+        long due = linkFreeAtNanos.accumulateAndGet(cost, (free, booked) -> Math.max(free, System.nanoTime()) + booked);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            pause(TimeUnit.NANOSECONDS.toMillis(wait));
         }
     }
 
