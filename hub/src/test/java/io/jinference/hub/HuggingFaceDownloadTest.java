@@ -113,13 +113,18 @@ class HuggingFaceDownloadTest {
 
     @Test
     void aHubSlowerThanTheHashIsFetchedInParallelRanges() throws IOException {
-        // 40 MB/s per connection: each range waits for the network almost all of its time
-        standIn.throttle(40_000_000);
+        // 20 MB/s per connection: each range waits for the network almost all of its time
+        standIn.throttle(20_000_000);
         DownloadedModel model = hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO));
 
         assertThat(standIn.mostBodiesAtOnce()).isEqualTo(4);
         // Four connections bring four times the bytes here, so the parallel ranges are kept to the end of the file.
-        assertThat(standIn.bodiesAtStart().get(standIn.bodiesAtStart().size() - 1)).isGreaterThan(1);
+        // Ranges started together end together, and the next window's first range may then start alone: so not every
+        // range, but most of them, came while others were being sent (after a failed trial only its window's would).
+        List<Integer> atStart = standIn.bodiesAtStart();
+        assertThat(atStart.stream().filter(bodies -> bodies > 1).count())
+                .as("ranges that came with others in flight, of %s", atStart)
+                .isGreaterThan(atStart.size() / 2);
         assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1L);
     }
 
@@ -132,7 +137,7 @@ class HuggingFaceDownloadTest {
 
         List<Integer> atStart = standIn.bodiesAtStart();
         assertThat(standIn.mostBodiesAtOnce()).as("parallel ranges were tried").isEqualTo(4);
-        assertThat(atStart.get(atStart.size() - 1)).as("the last range came alone").isEqualTo(1);
+        assertThat(atStart.get(atStart.size() - 1)).as("the last range came alone, of %s", atStart).isEqualTo(1);
         assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1L);
     }
 

@@ -51,6 +51,8 @@ public final class HubStandIn implements AutoCloseable {
     private static final Pattern MS_FILES = Pattern.compile("/api/v1/models/([^/]+/[^/]+)/repo/files");
     private static final Pattern MS_FILE = Pattern.compile("/api/v1/models/([^/]+/[^/]+)/repo");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+    /** How far behind its schedule a shared link may be and still catch up (see waitForLink). */
+    private static final long LINK_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final HttpServer server;
     private final String host;
@@ -345,6 +347,7 @@ public final class HubStandIn implements AutoCloseable {
         try (RandomAccessFile file = new RandomAccessFile(entry.source().toFile(), "r");
                 OutputStream out = exchange.getResponseBody()) {
             file.seek(from);
+            long bodyStarted = System.nanoTime();
             byte[] buffer = new byte[64 * 1024];
             long position = from;
             while (position <= to) {
@@ -362,19 +365,25 @@ public final class HubStandIn implements AutoCloseable {
                 if (corrupt != null && corrupt >= position && corrupt < position + n) {
                     buffer[(int) (corrupt - position)] ^= 0x5A;
                 }
+                boolean last = position + n > to;
+                if (last) {
+                    // Counted out before its last bytes leave: the client, once it has them, may ask for its next
+                    // range at once, and that range must not count this one as still being sent.
+                    bodiesInFlight.decrementAndGet();
+                    inFlight = false;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
                 count.addAndGet(n);
                 position += n;
-                if (position > to) {
-                    // The client has the whole body and may ask for its next range while this exchange closes.
-                    bodiesInFlight.decrementAndGet();
-                    inFlight = false;
+                if (last) {
                     break;
                 }
                 long limit = bytesPerSecond;
                 if (limit > 0) {
-                    pause(n * 1000L / limit);
+                    // Paced to the body's own schedule, not by a pause per write: a sender that wakes late (a busy
+                    // machine) catches up, so the rate is the one asked for, however loaded the machine is.
+                    pauseUntil(bodyStarted + (position - from) * 1_000_000_000L / limit);
                 }
                 waitForLink(n);
             }
@@ -391,16 +400,22 @@ public final class HubStandIn implements AutoCloseable {
             return;
         }
         long cost = bytes * 1_000_000_000L / limit;
-        long due = linkFreeAtNanos.accumulateAndGet(cost, (free, booked) -> Math.max(free, System.nanoTime()) + booked);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-            pause(TimeUnit.NANOSECONDS.toMillis(wait));
-        }
+        long due = linkFreeAtNanos.accumulateAndGet(cost, (free, booked) -> {
+            long now = System.nanoTime();
+            // A sender that woke late catches up on the link's schedule, so that one connection alone gets the whole
+            // rate on a busy machine too; a link idle for longer than that starts afresh, with no burst.
+            return (free >= now - LINK_CATCH_UP_NANOS ? free : now) + booked;
+        });
+        pauseUntil(due);
     }
 
-    private static void pause(long millis) throws IOException {
+    private static void pauseUntil(long dueNanos) throws IOException {
+        long wait = dueNanos - System.nanoTime();
+        if (wait <= 0) {
+            return;
+        }
         try {
-            Thread.sleep(millis);
+            TimeUnit.NANOSECONDS.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
