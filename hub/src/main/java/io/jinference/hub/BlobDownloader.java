@@ -61,7 +61,7 @@ final class BlobDownloader {
     private static final int SERIAL_RANGE_CHUNKS = 8;
     /**
      * A file's ranges are fetched one at a time until one of them spends more than this share of its time waiting for
-     * the network (for the answer, and in reads); from then on the downloader's parallel chunks are fetched at once.
+     * the network (for the answer, and in reads); then parallel ranges are tried (see {@link #TRIAL_RANGES}).
      * Parallel ranges pay where one connection is slower than this machine hashes and writes (a CDN far away), and
      * cost where it is not: the bytes of ranges ahead of the one being written wait in memory and are hashed from
      * there, out of cache (measured on loopback, 98 MB on 2 cores: 4 ranges at once took 0.18 s and 0.18 s of CPU, one
@@ -74,9 +74,16 @@ final class BlobDownloader {
      * Parallel ranges are kept only when their first window brought the bytes at least this much faster than the
      * range before it did alone. Where the limit is the link, not each connection (measured behind a 1 Gbit/s link:
      * 98 MB in 0.85-0.86 s one range at a time, as huggingface_hub's one stream, 0.88-0.95 s four at a time),
-     * splitting it four ways only adds requests and bytes waiting out of cache, so the file goes on one range at a time.
+     * splitting it only adds requests and bytes waiting out of cache, so the file goes on one range at a time.
      */
     static final double KEEP_PARALLEL_ABOVE_SPEEDUP = 1.25;
+    /**
+     * The trial fetches this many ranges at once, not all the parallel chunks: whether a second connection brings more
+     * bytes is what it asks, and where it does not, every range of the trial window (and each range started while it
+     * runs) went at a shared link's rate with its bytes waiting out of cache. Four ranges at once in the trial had
+     * 56 MiB of a 98 MB file fetched that way behind a 1 Gbit/s link; two have 24 MiB.
+     */
+    static final int TRIAL_RANGES = 2;
     /** A transfer that brings no byte for this long is broken off (java.net.http has no read timeout for bodies). */
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -183,12 +190,12 @@ final class BlobDownloader {
                     await(head.done());
                     if (ranges == 1 && trial == null
                             && head.chunk().waitingShare() > PARALLEL_ABOVE_WAITING_SHARE) {
-                        ranges = parallelChunks;
-                        trial = new ParallelTrial(head.chunk().bytesPerSecond(), (long) parallelChunks * chunkBytes);
-                    } else if (ranges > 1 && trial.decided(head.chunk().length()) && !trial.paidOff()) {
-                        LOG.debug("Parallel ranges of {} brought {} MB/s, one range alone {} MB/s: one at a time again",
+                        ranges = Math.min(TRIAL_RANGES, parallelChunks);
+                        trial = new ParallelTrial(head.chunk().bytesPerSecond(), (long) ranges * chunkBytes);
+                    } else if (ranges > 1 && trial.decided(head.chunk().length())) {
+                        LOG.debug("{} ranges of {} at once brought {} MB/s, one range alone {} MB/s", ranges,
                                 uri.getPath(), trial.parallelRate() / 1e6, trial.aloneRate() / 1e6);
-                        ranges = 1;
+                        ranges = trial.paidOff() ? parallelChunks : 1;
                     }
                     if (head.chunk().buffer() != streamedBuffer) {
                         spareBuffers.push(head.chunk().buffer());
@@ -203,7 +210,7 @@ final class BlobDownloader {
         }
     }
 
-    /** The first window of parallel ranges, timed against the range that was fetched alone before it. */
+    /** The first window of parallel ranges ({@link #TRIAL_RANGES}), timed against the range fetched alone before it. */
     private static final class ParallelTrial {
         private final double aloneRate;
         private final long windowBytes;

@@ -136,7 +136,7 @@ class HuggingFaceDownloadTest {
         DownloadedModel model = hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO));
 
         List<Integer> atStart = standIn.bodiesAtStart();
-        assertThat(standIn.mostBodiesAtOnce()).as("parallel ranges were tried").isEqualTo(4);
+        assertThat(standIn.mostBodiesAtOnce()).as("parallel ranges were tried").isEqualTo(BlobDownloader.TRIAL_RANGES);
         assertThat(atStart.get(atStart.size() - 1)).as("the last range came alone, of %s", atStart).isEqualTo(1);
         assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1L);
     }
