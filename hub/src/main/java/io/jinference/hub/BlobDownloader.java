@@ -149,13 +149,14 @@ final class BlobDownloader {
         progress.alreadyHad(start);
         long written = file.size() < 0
                 ? stream(uri, token, incomplete, digest, progress, cancelled)
-                : chunks(uri, token, file.size(), start, incomplete, digest, progress, cancelled);
+                : chunks(new RangeTarget(http, uri, token), file.size(), start, incomplete, digest, progress,
+                        cancelled);
         verify(file, written, digest, incomplete);
         Files.move(incomplete, blob, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new Outcome(start, written - start);
     }
 
-    private long chunks(URI uri, String token, long size, long start, Path incomplete, MessageDigest digest,
+    private long chunks(RangeTarget target, long size, long start, Path incomplete, MessageDigest digest,
             DownloadProgress progress, BooleanSupplier cancelled) throws IOException, InterruptedException {
         Deque<InFlight> window = new ArrayDeque<>();
         // A chunk's buffer is reused once its bytes are written: a fresh 8 MiB array per chunk meant zeroing the whole
@@ -178,7 +179,7 @@ final class BlobDownloader {
                         // Alone, a range is streamed: nothing needs to wait in a buffer for the bytes before it.
                         boolean alone = ranges == 1;
                         long to = Math.min(size, next + (alone ? serialRange : chunkBytes));
-                        window.add(submit(uri, token, next, to, alone ? streamedBuffer : buffer(spareBuffers,
+                        window.add(submit(target, next, to, alone ? streamedBuffer : buffer(spareBuffers,
                                 bufferBytes), sink, progress, cancelled));
                         next = to;
                         if (alone) {
@@ -194,7 +195,7 @@ final class BlobDownloader {
                         trial = new ParallelTrial(head.chunk().bytesPerSecond(), (long) ranges * chunkBytes);
                     } else if (ranges > 1 && trial.decided(head.chunk().length())) {
                         LOG.debug("{} ranges of {} at once brought {} MB/s, one range alone {} MB/s", ranges,
-                                uri.getPath(), trial.parallelRate() / 1e6, trial.aloneRate() / 1e6);
+                                target.resolveUri().getPath(), trial.parallelRate() / 1e6, trial.aloneRate() / 1e6);
                         ranges = trial.paidOff() ? parallelChunks : 1;
                     }
                     if (head.chunk().buffer() != streamedBuffer) {
@@ -258,13 +259,13 @@ final class BlobDownloader {
         return spare != null ? spare : new byte[bufferBytes];
     }
 
-    private InFlight submit(URI uri, String token, long from, long to, byte[] buffer, InOrderSink sink,
+    private InFlight submit(RangeTarget target, long from, long to, byte[] buffer, InOrderSink sink,
             DownloadProgress progress, BooleanSupplier cancelled) {
         ReceivingChunk chunk = new ReceivingChunk(from, buffer, Math.toIntExact(to - from));
         sink.expect(chunk);
         Future<?> done = workers.submit(() -> {
             try {
-                return fetchRange(uri, token, chunk, sink, progress, cancelled);
+                return fetchRange(target, chunk, sink, progress, cancelled);
             } finally {
                 chunk.end();
                 sink.arrived(chunk);
@@ -294,8 +295,9 @@ final class BlobDownloader {
     }
 
     /** The chunk's bytes, retried from where a broken connection stopped. */
-    private Void fetchRange(URI uri, String token, ReceivingChunk chunk, InOrderSink sink, DownloadProgress progress,
+    private Void fetchRange(RangeTarget target, ReceivingChunk chunk, InOrderSink sink, DownloadProgress progress,
             BooleanSupplier cancelled) throws IOException, InterruptedException {
+        URI uri = target.resolveUri();
         long from = chunk.from();
         long to = from + chunk.length();
         int received = 0;
@@ -308,7 +310,7 @@ final class BlobDownloader {
                 Thread.sleep(250L * (1L << attempt));
             }
             try {
-                received = readRange(uri, token, chunk, received, sink, progress, cancelled);
+                received = readRange(target, chunk, received, sink, progress, cancelled);
             } catch (PartialRangeException e) {
                 received = e.received;
                 last = e;
@@ -327,7 +329,7 @@ final class BlobDownloader {
         return null;
     }
 
-    private int readRange(URI uri, String token, ReceivingChunk chunk, int received, InOrderSink sink,
+    private int readRange(RangeTarget target, ReceivingChunk chunk, int received, InOrderSink sink,
             DownloadProgress progress, BooleanSupplier cancelled) throws IOException, InterruptedException {
         long first = chunk.from() + received;
         long last = chunk.from() + chunk.length() - 1;
@@ -335,13 +337,13 @@ final class BlobDownloader {
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         int position = received;
         long requested = System.nanoTime();
-        try (HubHttp.Response response = http.get(uri, token, Map.of("Range", "bytes=" + first + "-" + last))) {
+        try (HubHttp.Response response = target.get(Map.of("Range", "bytes=" + first + "-" + last))) {
             chunk.waited(System.nanoTime() - requested);
             chunk.answered();
             InputStream in = response.body();
             ScheduledFuture<?> guard = guard(response, lastProgress, cancelled);
             try {
-                refuseErrors(uri, response.status());
+                refuseErrors(target.resolveUri(), response.status());
                 if (response.status() == 200 && first > 0) {
                     in.skipNBytes(first);
                 }

@@ -42,8 +42,16 @@ final class HubHttp {
      * the final status.
      */
     Response get(URI uri, String token, Map<String, String> headers) throws IOException, InterruptedException {
+        return get(uri, token, uri.getHost(), headers);
+    }
+
+    /**
+     * As {@link #get(URI, String, Map)}, sending the token only to {@code tokenHost}: for a request that starts at a
+     * URL the hub redirected to before (its CDN), which must not get the token the hub gets.
+     */
+    Response get(URI uri, String token, String tokenHost, Map<String, String> headers)
+            throws IOException, InterruptedException {
         URI current = uri;
-        String host = uri.getHost();
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted before GET " + current);
@@ -56,10 +64,10 @@ final class HubHttp {
             connection.setRequestProperty("Accept", "*/*");
             connection.setRequestProperty("Accept-Encoding", "identity");
             headers.forEach(connection::setRequestProperty);
-            if (token != null && Objects.equals(current.getHost(), host)) {
+            if (token != null && Objects.equals(current.getHost(), tokenHost)) {
                 connection.setRequestProperty("Authorization", "Bearer " + token);
             }
-            Response response = new Response(connection);
+            Response response = new Response(current, connection);
             int status = response.status();
             if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
                 String location = connection.getHeaderField("Location");
@@ -94,15 +102,22 @@ final class HubHttp {
      * which ends a read blocked on it.
      */
     static final class Response implements Closeable {
+        private final URI uri;
         private final HttpURLConnection connection;
         private final int status;
         private final InputStream body;
 
-        private Response(HttpURLConnection connection) throws IOException {
+        private Response(URI uri, HttpURLConnection connection) throws IOException {
+            this.uri = uri;
             this.connection = connection;
             this.status = connection.getResponseCode();
             InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
             this.body = stream != null ? stream : InputStream.nullInputStream();
+        }
+
+        /** The URL that gave this answer: the one asked for, or where its redirects led. */
+        URI uri() {
+            return uri;
         }
 
         int status() {

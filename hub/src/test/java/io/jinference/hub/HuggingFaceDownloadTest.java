@@ -81,6 +81,9 @@ class HuggingFaceDownloadTest {
         assertThat(Files.mismatch(link, SmolLm2Gguf.path())).isEqualTo(-1);
         assertThat(progress.fraction()).isEqualTo(1.0);
         assertThat(progress.doneBytes()).isEqualTo(Files.size(SmolLm2Gguf.path()));
+        assertThat(standIn.rangeLog()).as("fetched in ranges").hasSizeGreaterThan(1);
+        assertThat(standIn.resolveCalls()).as("the hub resolved the file once, its CDN served every range")
+                .isEqualTo(1);
 
         long served = standIn.servedBytesTotal();
         DownloadedModel again = hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO));
@@ -109,6 +112,32 @@ class HuggingFaceDownloadTest {
         assertThat(standIn.servedBytes(sha()) - servedBefore).as("only the rest is fetched").isEqualTo(size - kept);
         assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1);
         assertThat(incomplete).doesNotExist();
+    }
+
+    @Test
+    void anExpiredCdnLinkIsResolvedAgainAndTheDownloadGoesOn() throws IOException {
+        standIn.expireCdnLinksEvery(3);
+        DownloadedModel model = hub(false).download(smolGguf(), new DownloadProgress(SmolLm2Gguf.REPO));
+
+        int ranges = standIn.rangeLog().size();
+        assertThat(ranges).as("enough ranges for links to expire").isGreaterThan(3);
+        assertThat(standIn.resolveCalls()).as("the file resolved again after its link expired, not per range")
+                .isGreaterThan(1).isLessThan(ranges);
+        assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1L);
+    }
+
+    @Test
+    void theTokenGoesToTheHubAndNeverToItsCdnAlsoWhenRangesAskTheCdnDirectly() throws IOException {
+        standIn.cdnOnHost("localhost");
+        HubSettings settings = HubSettings.fromEnvironment(Map.of("HF_TOKEN", "hf_stand_in"), temp)
+                .withHuggingFace(standIn.endpoint(), cacheRoot);
+        DownloadedModel model = new ModelHub(settings, CHUNK, 4).download(smolGguf(),
+                new DownloadProgress(SmolLm2Gguf.REPO));
+
+        assertThat(standIn.rangeLog()).as("fetched in ranges").hasSizeGreaterThan(1);
+        assertThat(standIn.resolveCallsWithToken()).isEqualTo(standIn.resolveCalls()).isPositive();
+        assertThat(standIn.cdnCallsWithToken()).isZero();
+        assertThat(Files.mismatch(model.path(), SmolLm2Gguf.path())).isEqualTo(-1L);
     }
 
     @Test

@@ -32,16 +32,19 @@ import java.util.regex.Pattern;
  * <li>{@code GET /api/models/{repo}/revision/{rev}}: {@code id}, {@code sha}, {@code siblings} with {@code rfilename},
  * {@code size}, {@code blobId} and, for LFS files, {@code lfs: {sha256, size, pointerSize}};</li>
  * <li>{@code HEAD|GET /{repo}/resolve/{rev}/{path}}: a git file answered with {@code ETag} (its git blob id) and
- * {@code X-Repo-Commit}; an LFS file redirected (302) to {@code /cdn/{sha256}} with {@code X-Repo-Commit},
- * {@code X-Linked-Etag} and {@code X-Linked-Size}; unknown repositories and files 404 with {@code X-Error-Code};</li>
- * <li>{@code GET /cdn/{sha256}}: the bytes, with {@code Range} (206, {@code Content-Range});</li>
+ * {@code X-Repo-Commit}; an LFS file redirected (302) to a signed {@code /cdn/{sha256}?expires=N} with
+ * {@code X-Repo-Commit}, {@code X-Linked-Etag} and {@code X-Linked-Size}; unknown repositories and files 404 with
+ * {@code X-Error-Code};</li>
+ * <li>{@code GET /cdn/{sha256}?expires=N}: the bytes, with {@code Range} (206, {@code Content-Range}); 403 once the
+ * link has expired, as a real CDN's signed URL does;</li>
  * <li>ModelScope: {@code GET /api/v1/models/{repo}/repo/files} and
  * {@code GET /api/v1/models/{repo}/repo?FilePath=}.</li>
  * </ul>
  * {@code GET /_stand-in/stats} (the stand-in's own, for tests in other processes) tells the bytes served and API calls.
  * Faults for tests: cut the connection after a number of a file's bytes (then refuse it with 503 until healed),
- * corrupt one byte of a file, list a file with a size larger than it is, and throttle each connection or all of them
- * together (one link). It counts the bytes it serves and records each request's Range start.
+ * corrupt one byte of a file, list a file with a size larger than it is, throttle each connection or all of them
+ * together (one link), and let CDN links expire after a number of bodies. It counts the bytes it serves and the resolve
+ * requests, and records each request's Range start.
  */
 public final class HubStandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +66,14 @@ public final class HubStandIn implements AutoCloseable {
     private final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
     private final List<String> rangeLog = new CopyOnWriteArrayList<>();
     private final AtomicLong apiCalls = new AtomicLong();
+    private final AtomicLong resolveCalls = new AtomicLong();
+    /** The signature of the CDN links given now; a link with another one has expired. */
+    private final AtomicInteger cdnSignature = new AtomicInteger();
+    private final AtomicInteger cdnBodies = new AtomicInteger();
+    private volatile int cdnBodiesPerLink;
+    private volatile String cdnHost;
+    private final AtomicLong resolveCallsWithToken = new AtomicLong();
+    private final AtomicLong cdnCallsWithToken = new AtomicLong();
     private final AtomicInteger bodiesInFlight = new AtomicInteger();
     private final AtomicInteger mostBodiesAtOnce = new AtomicInteger();
     private final List<Integer> bodiesAtStart = new CopyOnWriteArrayList<>();
@@ -130,6 +141,19 @@ public final class HubStandIn implements AutoCloseable {
         linkBytesPerSecond = limit;
     }
 
+    /**
+     * Redirects LFS files to a CDN at this host name (e.g. {@code localhost}: the same server under another name), so
+     * that a test can tell what a client sends to the hub from what it sends to the CDN.
+     */
+    public void cdnOnHost(String host) {
+        cdnHost = host;
+    }
+
+    /** CDN links expire after this many bodies served through them (0: never), as signed URLs expire in time. */
+    public void expireCdnLinksEvery(int bodies) {
+        cdnBodiesPerLink = bodies;
+    }
+
     public void heal() {
         cutAfter.clear();
         corruptAt.clear();
@@ -172,6 +196,21 @@ public final class HubStandIn implements AutoCloseable {
 
     public long apiCalls() {
         return apiCalls.get();
+    }
+
+    /** Requests to {@code /{repo}/resolve/...}, answered or not. */
+    public long resolveCalls() {
+        return resolveCalls.get();
+    }
+
+    /** Resolve requests that carried an {@code Authorization} header. */
+    public long resolveCallsWithToken() {
+        return resolveCallsWithToken.get();
+    }
+
+    /** CDN requests that carried an {@code Authorization} header (a token leaked to another host). */
+    public long cdnCallsWithToken() {
+        return cdnCallsWithToken.get();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -236,6 +275,10 @@ public final class HubStandIn implements AutoCloseable {
     }
 
     private void resolve(HttpExchange exchange, String repoId, String revision, String path) throws IOException {
+        resolveCalls.incrementAndGet();
+        if (exchange.getRequestHeaders().containsKey("Authorization")) {
+            resolveCallsWithToken.incrementAndGet();
+        }
         StandInRepo repo = repos.get(repoId);
         if (repo == null) {
             error(exchange, 404, "RepoNotFound", "Repository not found");
@@ -255,7 +298,10 @@ public final class HubStandIn implements AutoCloseable {
             exchange.getResponseHeaders().set("X-Linked-Etag", "\"" + entry.sha256() + "\"");
             exchange.getResponseHeaders().set("X-Linked-Size", Long.toString(entry.size()));
             exchange.getResponseHeaders().set("ETag", "\"" + pointerBlobId(entry) + "\"");
-            exchange.getResponseHeaders().set("Location", endpoint() + "/cdn/" + entry.sha256());
+            String host = cdnHost;
+            URI cdn = host == null ? endpoint() : URI.create("http://" + host + ":" + endpoint().getPort());
+            exchange.getResponseHeaders().set("Location", cdn + "/cdn/" + entry.sha256() + "?expires="
+                    + cdnSignature.get());
             exchange.sendResponseHeaders(302, -1);
             return;
         }
@@ -269,6 +315,18 @@ public final class HubStandIn implements AutoCloseable {
         if (entry == null) {
             error(exchange, 404, null, "No such object");
             return;
+        }
+        if (!Integer.toString(cdnSignature.get()).equals(query(exchange).get("expires"))) {
+            error(exchange, 403, null, "Request has expired");
+            return;
+        }
+        if (exchange.getRequestHeaders().containsKey("Authorization")) {
+            cdnCallsWithToken.incrementAndGet();
+        }
+        int perLink = cdnBodiesPerLink;
+        if (perLink > 0 && cdnBodies.incrementAndGet() % perLink == 0) {
+            // Expired for the requests after this one, before this body's bytes let the client ask for its next range.
+            cdnSignature.incrementAndGet();
         }
         exchange.getResponseHeaders().set("ETag", "\"" + sha256 + "\"");
         body(exchange, entry);
